@@ -1,0 +1,83 @@
+# synthos build. `make` builds build/synthos.elf; see README.md for the rest.
+#
+# Layout of the build: kernel objects in build/k/, hosted unit tests in
+# build/unit/. The image is linked twice: the second link embeds the symbol
+# table (tools/gensyms) that the panic backtrace uses. The symbol table sits
+# after .text, so text addresses cannot move between the two links; the
+# build checks that they did not.
+
+ARCH      := x86_64
+BUILD     := build
+CC        := gcc
+LD        := ld
+OBJCOPY   := objcopy
+NM        := nm
+
+KINC      := -Iinclude -Iarch/$(ARCH)/include
+KCFLAGS   := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	     -isystem $(shell $(CC) -print-file-name=include) \
+	     -mno-red-zone -mgeneral-regs-only -mcmodel=kernel -fno-pic -fno-pie \
+	     -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	     -fno-asynchronous-unwind-tables -fno-strict-aliasing -fcf-protection=none \
+	     -fno-common -Wall -Wextra -Werror -Wno-unused-parameter $(KINC) -MMD -MP
+KASFLAGS  := -g -D__ASSEMBLY__ $(KINC) -MMD -MP
+KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	     --no-warn-rwx-segments -T arch/$(ARCH)/linker.ld
+
+KSRC_C    := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/$(ARCH)/*.c))
+KSRC_S    := $(sort $(wildcard arch/$(ARCH)/*.S))
+KOBJS     := $(KSRC_C:%.c=$(BUILD)/k/%.o) $(KSRC_S:%.S=$(BUILD)/k/%.o)
+
+.PHONY: all kernel unit test run debug iso bench clean deps
+all: kernel
+
+kernel: $(BUILD)/synthos.elf
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# Pass 1: no symbols. Pass 2: the symbols of pass 1 embedded.
+$(BUILD)/synthos.pass1.elf: $(KOBJS) $(BUILD)/k/ksyms-empty.o arch/$(ARCH)/linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms-empty.o
+
+$(BUILD)/k/ksyms-empty.S: tools/gensyms
+	@mkdir -p $(@D)
+	tools/gensyms < /dev/null > $@
+
+$(BUILD)/k/ksyms.S: $(BUILD)/synthos.pass1.elf tools/gensyms
+	$(NM) -n --defined-only $< | tools/gensyms > $@
+
+$(BUILD)/k/ksyms%.o: $(BUILD)/k/ksyms%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/synthos.elf: $(BUILD)/synthos.pass1.elf $(BUILD)/k/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
+	tools/check-image $(BUILD)/synthos.pass1.elf $@
+
+-include $(KOBJS:.o=.d)
+
+# ---- hosted unit tests (ASan + UBSan) --------------------------------------
+# Each tests/unit/*.mk adds names to UNIT_TESTS and sets <name>_SRCS (the
+# kernel sources under test) and optionally <name>_HOST_CFLAGS.
+HOST_CC     := gcc
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer -Itests/unit/host/include -Iinclude -Itests/unit
+UNIT_TESTS  :=
+include $(sort $(wildcard tests/unit/*.mk))
+
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/ut_main.c tests/unit/ut.h $$($$*_SRCS) $$(wildcard include/synthos/*.h tests/unit/host/include/arch/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $($*_HOST_CFLAGS) -o $@ tests/unit/test_$*.c tests/unit/ut_main.c $($*_SRCS)
+
+unit: $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
+	@fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+
+clean:
+	rm -rf $(BUILD)
