@@ -6,6 +6,12 @@
 # after .text, so text addresses cannot move between the two links; the
 # build checks that they did not.
 
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 ARCH      := x86_64
 BUILD     := build
 CC        := gcc
@@ -28,36 +34,45 @@ KSRC_C    := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/$(ARCH)/*.c))
 KSRC_S    := $(sort $(wildcard arch/$(ARCH)/*.S))
 KOBJS     := $(KSRC_C:%.c=$(BUILD)/k/%.o) $(KSRC_S:%.S=$(BUILD)/k/%.o)
 
-.PHONY: all kernel unit test run debug iso bench clean deps
+.PHONY: all kernel unit test run debug iso bench clean deps initrds
 all: kernel
+
+# Install missing Debian packages (tools/deps.sh; quiet when all present).
+deps:
+	@tools/deps.sh run test iso debug
 
 kernel: $(BUILD)/synthos.elf
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/k/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 # Pass 1: no symbols. Pass 2: the symbols of pass 1 embedded.
 $(BUILD)/synthos.pass1.elf: $(KOBJS) $(BUILD)/k/ksyms-empty.o arch/$(ARCH)/linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms-empty.o
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms-empty.o
 
 $(BUILD)/k/ksyms-empty.S: tools/gensyms
 	@mkdir -p $(@D)
-	tools/gensyms < /dev/null > $@
+	$(Q)tools/gensyms < /dev/null > $@
 
 $(BUILD)/k/ksyms.S: $(BUILD)/synthos.pass1.elf tools/gensyms
-	$(NM) -n --defined-only $< | tools/gensyms > $@
+	@echo "  SYMS    $@"
+	$(Q)$(NM) -n --defined-only $< | tools/gensyms > $@
 
-$(BUILD)/k/ksyms%.o: $(BUILD)/k/ksyms%.S
-	$(CC) $(KASFLAGS) -c $< -o $@
+$(BUILD)/k/ksyms.o $(BUILD)/k/ksyms-empty.o: %.o: %.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/synthos.elf: $(BUILD)/synthos.pass1.elf $(BUILD)/k/ksyms.o
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
-	tools/check-image $(BUILD)/synthos.pass1.elf $@
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
+	$(Q)tools/check-image $(BUILD)/synthos.pass1.elf $@
 
 -include $(KOBJS:.o=.d)
 
@@ -74,10 +89,52 @@ include $(sort $(wildcard tests/unit/*.mk))
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/ut_main.c tests/unit/ut.h $$($$*_SRCS) $$(wildcard include/synthos/*.h tests/unit/host/include/arch/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $($*_HOST_CFLAGS) -o $@ tests/unit/test_$*.c tests/unit/ut_main.c $($*_SRCS)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $($*_HOST_CFLAGS) -o $@ tests/unit/test_$*.c tests/unit/ut_main.c $($*_SRCS)
 
 unit: $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 	@fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+
+# ---- initrds ------------------------------------------------------------------
+# build/root.cpio: what `make run` boots (user/rootfs; BusyBox arrives with user mode).
+# build/test-initrd.cpio: the known tree tests/data/initrd that the tests check.
+$(BUILD)/root.cpio: $(shell find user/rootfs) tools/mkinitrd
+	@mkdir -p $(@D)
+	$(Q)tools/mkinitrd user/rootfs $@
+
+$(BUILD)/test-initrd.cpio: $(shell find tests/data/initrd) tools/mkinitrd
+	@mkdir -p $(@D)
+	$(Q)tools/mkinitrd tests/data/initrd $@
+
+initrds: $(BUILD)/root.cpio $(BUILD)/test-initrd.cpio
+
+# ---- run, test, debug, iso -----------------------------------------------------
+APPEND ?=
+run:
+	@tools/deps.sh run
+	@$(MAKE) -s kernel $(BUILD)/root.cpio
+	@echo "Booting synthos in QEMU (TCG). Ctrl-A X quits QEMU; 'poweroff' at the prompt powers off."
+	@tools/qemu-run --interactive --timeout 0 --initrd $(BUILD)/root.cpio --append "init=/init $(APPEND)"
+
+test:
+	@tools/deps.sh run test iso
+	@$(MAKE) -s kernel initrds
+	@tests/run-all
+
+debug:
+	@tools/deps.sh run debug
+	@$(MAKE) -s kernel $(BUILD)/root.cpio
+	@echo "QEMU waits for gdb on localhost:1234. In another terminal: gdb -x tools/gdbinit"
+	@tools/qemu-run --interactive --timeout 0 --gdb --initrd $(BUILD)/root.cpio --append "init=/init $(APPEND)"
+
+# A GRUB (multiboot2) rescue image: BIOS boot from CD/USB or `qemu -cdrom`.
+ISO ?= $(BUILD)/synthos.iso
+ISO_APPEND ?=
+ISO_INITRD ?= $(BUILD)/root.cpio
+iso: kernel $(ISO_INITRD)
+	@tools/deps.sh iso
+	$(Q)tools/mkiso $(BUILD)/synthos.elf $(ISO_INITRD) "$(ISO_APPEND)" $(ISO)
+	@echo "  ISO     $(ISO)"
 
 clean:
 	rm -rf $(BUILD)

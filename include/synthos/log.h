@@ -25,6 +25,11 @@ void klog(int level, const char *fmt, ...) __printf(2, 3);
 void kvlog(int level, const char *fmt, va_list ap);
 void kprintf(const char *fmt, ...) __printf(1, 2);
 
+/* The latest messages (up to size bytes), oldest first; for dmesg. */
+size_t log_read_ring(char *buf, size_t size);
+/* Panic only: forget a lock the crashed code may hold. */
+void log_break_lock(void);
+
 #define pr_err(...)    klog(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)   klog(LOG_WARN, __VA_ARGS__)
 #define pr_notice(...) klog(LOG_NOTICE, __VA_ARGS__)

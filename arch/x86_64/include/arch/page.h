@@ -13,6 +13,7 @@
 #define ARCH_PAGE_H
 
 #include <synthos/types.h>
+#include <arch/boot.h>
 
 #define PAGE_SHIFT        12
 #define PAGE_SIZE         (1UL << PAGE_SHIFT)
@@ -22,7 +23,6 @@
 #define DIRECT_MAP_SIZE   0x0000400000000000UL   /* 64 TiB */
 #define KSTACK_AREA_BASE  0xffffc90000000000UL
 #define KSTACK_AREA_SIZE  0x0000010000000000UL
-#define KERNEL_VMA        0xffffffff80000000UL
 
 static inline void *phys_to_virt(phys_addr_t p)
 {

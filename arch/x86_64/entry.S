@@ -1,0 +1,82 @@
+/*
+ * entry.S - interrupt and exception entry stubs.
+ *
+ * Every vector gets a stub that makes the stack look the same (an error
+ * code, real or a pushed 0, then the vector number) and jumps to
+ * trap_common, which saves the general registers into a struct trap_frame
+ * (arch/interrupts.h) and calls trap_dispatch(frame). The CPU aligned RSP to
+ * 16 before pushing its 5 words; with 2 + 15 more words the frame is
+ * 176 bytes, so RSP is 16-byte aligned at the call.
+ */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.balign 16
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_dispatch
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp
+	iretq
+
+	.macro trap_stub v
+	.balign 16
+trap_stub_\v:
+	.if (\v == 8) || ((\v >= 10) && (\v <= 14)) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\v
+	jmp trap_common
+	.endm
+
+	.altmacro
+	.set v, 0
+	.rept 256
+	trap_stub %v
+	.set v, v + 1
+	.endr
+
+	.macro stub_addr v
+	.quad trap_stub_\v
+	.endm
+
+	.section .rodata
+	.balign 8
+	.globl trap_stubs
+trap_stubs:
+	.set v, 0
+	.rept 256
+	stub_addr %v
+	.set v, v + 1
+	.endr

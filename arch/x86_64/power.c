@@ -1,0 +1,25 @@
+/*
+ * power.c - power-off and the test harness's exit status.
+ * See include/synthos/power.h for the contract.
+ */
+#include <synthos/console.h>
+#include <synthos/power.h>
+#include <arch/acpi.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+
+void power_off(enum power_status status)
+{
+	arch_irq_disable();
+	if (status == POWER_FAIL)
+		outb(DEBUG_EXIT_PORT, DEBUG_EXIT_FAIL);
+	else if (status == POWER_PANIC)
+		outb(DEBUG_EXIT_PORT, DEBUG_EXIT_PANIC);
+	else
+		acpi_poweroff();
+	/* Still here: no debug-exit device, or S5 did not take. */
+	static const char msg[] = "System halted.\n";
+	console_write(msg, sizeof(msg) - 1);
+	for (;;)
+		arch_halt();
+}

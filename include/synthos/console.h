@@ -1,0 +1,21 @@
+/*
+ * console.h - the kernel's console device (COM1 on x86-64: arch/x86_64/serial.c).
+ *
+ * console_write() works from the first instruction of kmain() on, polls the
+ * UART, and is safe in interrupt and panic context. Input arrives by
+ * interrupt into a ring buffer once console_enable_input() has run.
+ */
+#ifndef SYNTHOS_CONSOLE_H
+#define SYNTHOS_CONSOLE_H
+
+#include <synthos/types.h>
+
+void console_early_init(void);
+void console_write(const char *s, size_t n);
+void console_enable_input(void);
+/* Next input byte, or -1 if none is waiting. */
+int console_getc_nonblock(void);
+/* Waits (halting the CPU between interrupts) for the next input byte. */
+int console_getc(void);
+
+#endif

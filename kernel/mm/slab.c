@@ -1,0 +1,553 @@
+/*
+ * slab.c - object caches (kmem_cache) and kmalloc on top of the page
+ * allocator.
+ *
+ * Data layout. A slab is one block of 2^order pages from alloc_pages(),
+ * cut into objs_per_slab objects of `size` bytes laid end to end from the
+ * block's first byte (no header inside the slab: its bookkeeping lives in
+ * the struct page of the block's first page, the "slab head"):
+ *   head->freelist  first free object, NULL when the slab is full
+ *   head->inuse     objects handed out
+ *   head->lru       link on the cache's partial list
+ * Every page of the slab carries PG_slab and slab_cache, so any object
+ * pointer leads to its cache in O(1); the head is the page at the block's
+ * alignment (blocks of order k start at a multiple of 2^k pages).
+ *
+ * A free object's first word links to the next free object of the same
+ * slab, stored as next ^ FREE_KEY ^ the object's own address. Decoding a
+ * word of live data almost never yields NULL or an object of this slab,
+ * so that test cheaply says "cannot be free"; when it says "may be free"
+ * kmem_cache_free walks the slab's freelist to be sure before declaring a
+ * double free. Allocation checks each link it follows the same way, which
+ * catches most writes into freed objects. The link word is cleared when
+ * the object is handed out, so no allocator pointer leaks through it.
+ *
+ * Cache lists. partial holds the slabs that have a free object: partly
+ * used ones at the front (allocation takes the first, which keeps empty
+ * slabs empty), at most one empty "spare" slab at the back. Full slabs are
+ * on no list; the next free puts them back at the front. When a slab
+ * empties and a spare already exists, the slab goes back to the page
+ * allocator, so page counts return to their starting level after a
+ * workload (exactly, after kmem_shrink_all()).
+ *
+ * Locks, taken in this order: cache_list_lock, a cache's lock, the page
+ * allocator's lock. The panics below drop the cache lock first: the kernel
+ * never returns from panic(), but the hosted tests do (via longjmp).
+ *
+ * kmem_cache structs come from cache_cache, which is static so that it
+ * exists before any cache can be created. Large kmalloc()s are plain
+ * page blocks marked PG_large; their order is in the head struct page.
+ */
+#include <synthos/slab.h>
+#include <synthos/errno.h>
+#include <synthos/list.h>
+#include <synthos/log.h>
+#include <synthos/page_alloc.h>
+#include <synthos/panic.h>
+#include <synthos/spinlock.h>
+#include <synthos/string.h>
+
+#define SLAB_MIN_ALIGN 8                /* room and alignment for the link word */
+#define FREE_KEY ((uintptr_t)0x5ab1f7eec0ffee5aULL)
+
+struct kmem_cache {
+	/* Set at creation, then read-only. */
+	const char *name;
+	size_t size;                    /* object stride: size rounded up to align */
+	size_t align;
+	unsigned order;                 /* each slab is 2^order pages */
+	unsigned objs_per_slab;
+	bool is_kmalloc;                /* a generic kmalloc cache: counted, never destroyed */
+
+	spinlock_t lock;
+	/* Protected by lock (and so are the slab fields of its struct pages). */
+	struct list_head partial;       /* slabs with free objects; the spare last */
+	size_t nr_slabs;
+	size_t nr_empty;                /* empty slabs kept: 0 or 1 */
+	size_t objs_in_use;
+
+	struct list_head link;          /* on cache_list; protected by cache_list_lock */
+};
+
+static struct kmem_cache cache_cache;   /* the cache of kmem_cache structs */
+
+static spinlock_t cache_list_lock = SPINLOCK_INIT;
+static LIST_HEAD(cache_list);           /* every cache; protected by cache_list_lock */
+
+static const size_t kmalloc_sizes[] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
+};
+static const char *const kmalloc_names[] = {
+	"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64", "kmalloc-96",
+	"kmalloc-128", "kmalloc-192", "kmalloc-256", "kmalloc-512",
+	"kmalloc-1024", "kmalloc-2048", "kmalloc-4096",
+};
+STATIC_ASSERT(ARRAY_SIZE(kmalloc_sizes) == ARRAY_SIZE(kmalloc_names), "kmalloc tables");
+/* Written by slab_init() only, then read-only. */
+static struct kmem_cache *kmalloc_caches[ARRAY_SIZE(kmalloc_sizes)];
+
+/* Bytes in large kmalloc()s. Updated atomically rather than under a lock:
+ * it is a counter nothing else depends on. */
+static size_t large_bytes;
+
+/* Unlock the cache, then panic. */
+#define SLAB_BUG(c, flags, ...) do {                                   \
+	spin_unlock_irqrestore(&(c)->lock, flags);                     \
+	panic(__VA_ARGS__);                                            \
+} while (0)
+
+/* ---- freelist links ----------------------------------------------------- */
+
+static void *slab_base(const struct page *head)
+{
+	return page_to_virt(head);
+}
+
+/* Is p exactly the start of one of head's objects? */
+static bool is_slab_obj(const struct kmem_cache *c, const struct page *head,
+			const void *p)
+{
+	uintptr_t base = (uintptr_t)slab_base(head), a = (uintptr_t)p;
+
+	return a >= base && a - base < (uintptr_t)c->objs_per_slab * c->size &&
+	       (a - base) % c->size == 0;
+}
+
+static void set_link(void *obj, void *next)
+{
+	*(uintptr_t *)obj = (uintptr_t)next ^ FREE_KEY ^ (uintptr_t)obj;
+}
+
+static void *get_link(const void *obj)
+{
+	return (void *)(*(const uintptr_t *)obj ^ FREE_KEY ^ (uintptr_t)obj);
+}
+
+/* Could obj's first word be a freelist link? (Cheap; false positives
+ * possible in theory, false negatives not.) */
+static bool looks_free(const struct kmem_cache *c, const struct page *head,
+		       const void *obj)
+{
+	void *next = get_link(obj);
+	return next == NULL || is_slab_obj(c, head, next);
+}
+
+/* Is obj on head's freelist? Bounded, so a corrupt list cannot loop. */
+static bool on_freelist(const struct kmem_cache *c, const struct page *head,
+			const void *obj)
+{
+	void *p = head->freelist;
+
+	for (unsigned n = 0; p && n < c->objs_per_slab; n++) {
+		if (p == obj)
+			return true;
+		if (!is_slab_obj(c, head, p))
+			return false;
+		p = get_link(p);
+	}
+	return false;
+}
+
+/* ---- slabs ------------------------------------------------------------- */
+
+/* The slab head for an object's page, given the object's cache. */
+static struct page *slab_head(const struct kmem_cache *c, struct page *pg)
+{
+	pfn_t pfn = page_to_pfn(pg) & ~(((pfn_t)1 << c->order) - 1);
+	return pfn_to_page(pfn);
+}
+
+/* A fresh empty slab for c, or NULL. Caller holds c->lock. */
+static struct page *new_slab(struct kmem_cache *c)
+{
+	struct page *head = alloc_pages(c->order);
+	char *base;
+	void *next = NULL;
+
+	if (!head)
+		return NULL;
+	for (unsigned i = 0; i < (1u << c->order); i++) {
+		head[i].flags |= PG_slab;
+		head[i].slab_cache = c;
+	}
+	head->inuse = 0;
+	/* Link the objects in address order: a new slab fills front to back. */
+	base = slab_base(head);
+	for (unsigned i = c->objs_per_slab; i-- > 0; ) {
+		set_link(base + (size_t)i * c->size, next);
+		next = base + (size_t)i * c->size;
+	}
+	head->freelist = base;
+	c->nr_slabs++;
+	return head;
+}
+
+/* Give an empty slab, already off every list, back to the page allocator.
+ * Caller holds c->lock. */
+static void release_slab(struct kmem_cache *c, struct page *head)
+{
+	for (unsigned i = 0; i < (1u << c->order); i++) {
+		head[i].flags &= ~PG_slab;
+		head[i].slab_cache = NULL;
+	}
+	head->freelist = NULL;
+	head->inuse = 0;
+	c->nr_slabs--;
+	free_pages(head, c->order);
+}
+
+/*
+ * The smallest slab order (up to SLAB_MAX_ORDER) that wastes at most an
+ * eighth of the slab; failing that, the order that wastes the least.
+ */
+static unsigned pick_order(size_t size)
+{
+	unsigned best = SLAB_MAX_ORDER;
+	size_t best_waste = (size_t)-1;
+
+	for (unsigned o = 0; o <= SLAB_MAX_ORDER; o++) {
+		size_t slab = PAGE_SIZE << o, n = slab / size;
+		if (n == 0)
+			continue;
+		size_t waste = slab - n * size;
+		if (waste * 8 <= slab)
+			return o;
+		if (waste < best_waste) {
+			best_waste = waste;
+			best = o;
+		}
+	}
+	return best;
+}
+
+static void cache_setup(struct kmem_cache *c, const char *name, size_t size,
+			size_t align)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->size = size;
+	c->align = align;
+	c->order = pick_order(size);
+	c->objs_per_slab = (unsigned)((PAGE_SIZE << c->order) / size);
+	spin_init(&c->lock);
+	list_init(&c->partial);
+	list_init(&c->link);
+}
+
+/* ---- caches ------------------------------------------------------------ */
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align)
+{
+	struct kmem_cache *c;
+	unsigned long flags;
+
+	if (size == 0 || size > KMEM_CACHE_MAX_SIZE)
+		return NULL;
+	if (align == 0)
+		align = SLAB_MIN_ALIGN;
+	if ((align & (align - 1)) != 0 || align > PAGE_SIZE)
+		return NULL;
+	align = MAX(align, (size_t)SLAB_MIN_ALIGN);
+	size = ALIGN_UP(size, align);
+	if (size > KMEM_CACHE_MAX_SIZE)
+		return NULL;
+
+	c = kmem_cache_alloc(&cache_cache);
+	if (!c)
+		return NULL;
+	cache_setup(c, name, size, align);
+	flags = spin_lock_irqsave(&cache_list_lock);
+	list_add_tail(&c->link, &cache_list);
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+	return c;
+}
+
+int kmem_cache_destroy(struct kmem_cache *c)
+{
+	unsigned long lflags, cflags;
+	struct list_head *pos, *tmp;
+
+	if (!c)
+		return 0;
+	if (c == &cache_cache || c->is_kmalloc) {
+		pr_err("kmem_cache_destroy: %s is built in\n", c->name);
+		return -EINVAL;
+	}
+	lflags = spin_lock_irqsave(&cache_list_lock);
+	cflags = spin_lock_irqsave(&c->lock);
+	if (c->objs_in_use) {
+		size_t n = c->objs_in_use;
+		spin_unlock_irqrestore(&c->lock, cflags);
+		spin_unlock_irqrestore(&cache_list_lock, lflags);
+		pr_err("kmem_cache_destroy: %s still has %lu objects in use\n",
+		       c->name, (unsigned long)n);
+		return -EBUSY;
+	}
+	/* No object in use: every slab is empty and on the partial list. */
+	list_for_each_safe(pos, tmp, &c->partial) {
+		struct page *head = list_entry(pos, struct page, lru);
+		list_del(&head->lru);
+		release_slab(c, head);
+	}
+	c->nr_empty = 0;
+	spin_unlock_irqrestore(&c->lock, cflags);
+	list_del(&c->link);
+	spin_unlock_irqrestore(&cache_list_lock, lflags);
+	kmem_cache_free(&cache_cache, c);
+	return 0;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+	struct page *head;
+	void *obj, *next;
+
+	if (list_empty(&c->partial)) {
+		head = new_slab(c);
+		if (!head) {
+			spin_unlock_irqrestore(&c->lock, flags);
+			return NULL;
+		}
+		list_add(&head->lru, &c->partial);
+		c->nr_empty++;
+	}
+	head = list_first_entry(&c->partial, struct page, lru);
+	obj = head->freelist;
+	if (!obj || !is_slab_obj(c, head, obj))
+		SLAB_BUG(c, flags, "kmem_cache_alloc(%s): slab at %p has bad freelist head %p",
+			 c->name, slab_base(head), obj);
+	next = get_link(obj);
+	if (next && !is_slab_obj(c, head, next))
+		SLAB_BUG(c, flags, "kmem_cache_alloc(%s): free object %p was overwritten "
+			 "(use after free?)", c->name, obj);
+	head->freelist = next;
+	if (head->inuse++ == 0)
+		c->nr_empty--;
+	if (!next)
+		list_del(&head->lru);   /* full: off the partial list */
+	c->objs_in_use++;
+	*(uintptr_t *)obj = 0;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return obj;
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct page *pg, *head;
+	unsigned long flags;
+	bool was_full;
+
+	if (!obj)
+		return;
+	pg = virt_to_page(obj);
+	if (!pg || !(pg->flags & PG_slab))
+		panic("kmem_cache_free(%s): %p is not a slab object", c->name, obj);
+	if (pg->slab_cache != c)
+		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
+		      obj, pg->slab_cache->name, c->name);
+	head = slab_head(c, pg);
+
+	flags = spin_lock_irqsave(&c->lock);
+	if (!is_slab_obj(c, head, obj))
+		SLAB_BUG(c, flags, "kmem_cache_free(%s): %p is not the start of an object",
+			 c->name, obj);
+	if (looks_free(c, head, obj) && on_freelist(c, head, obj))
+		SLAB_BUG(c, flags, "kmem_cache_free(%s): double free of %p", c->name, obj);
+	if (head->inuse == 0)
+		SLAB_BUG(c, flags, "kmem_cache_free(%s): slab at %p has no object in use",
+			 c->name, slab_base(head));
+
+	was_full = head->freelist == NULL;
+	set_link(obj, head->freelist);
+	head->freelist = obj;
+	c->objs_in_use--;
+	if (was_full)
+		list_add(&head->lru, &c->partial);
+	if (--head->inuse == 0) {
+		list_del(&head->lru);
+		if (c->nr_empty == 0) {
+			list_add_tail(&head->lru, &c->partial);   /* keep as the spare */
+			c->nr_empty = 1;
+		} else {
+			release_slab(c, head);
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void kmem_cache_shrink(struct kmem_cache *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &c->partial) {
+		struct page *head = list_entry(pos, struct page, lru);
+		if (head->inuse == 0) {
+			list_del(&head->lru);
+			release_slab(c, head);
+			c->nr_empty--;
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void kmem_shrink_all(void)
+{
+	unsigned long flags = spin_lock_irqsave(&cache_list_lock);
+	struct list_head *pos;
+
+	list_for_each(pos, &cache_list)
+		kmem_cache_shrink(list_entry(pos, struct kmem_cache, link));
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+}
+
+void slab_init(void)
+{
+	spin_init(&cache_list_lock);
+	list_init(&cache_list);
+	__atomic_store_n(&large_bytes, 0, __ATOMIC_RELAXED);
+
+	cache_setup(&cache_cache, "kmem_cache", sizeof(struct kmem_cache),
+		    SLAB_MIN_ALIGN);
+	list_add_tail(&cache_cache.link, &cache_list);
+
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++) {
+		kmalloc_caches[i] = kmem_cache_create(kmalloc_names[i],
+						      kmalloc_sizes[i], 0);
+		if (!kmalloc_caches[i])
+			panic("slab_init: no memory for %s", kmalloc_names[i]);
+		kmalloc_caches[i]->is_kmalloc = true;
+	}
+}
+
+/* ---- kmalloc ----------------------------------------------------------- */
+
+static struct kmem_cache *kmalloc_cache(size_t size)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++)
+		if (size <= kmalloc_sizes[i]) {
+			if (unlikely(!kmalloc_caches[i]))
+				panic("kmalloc(%lu) before slab_init()", (unsigned long)size);
+			return kmalloc_caches[i];
+		}
+	return NULL;
+}
+
+void *kmalloc(size_t size)
+{
+	struct page *pg;
+	unsigned order = 0;
+
+	if (size == 0)
+		return ZERO_SIZE_PTR;
+	if (size <= KMALLOC_MAX_CACHE_SIZE)
+		return kmem_cache_alloc(kmalloc_cache(size));
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL;
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	pg = alloc_pages(order);
+	if (!pg)
+		return NULL;
+	pg->flags |= PG_large;
+	__atomic_fetch_add(&large_bytes, PAGE_SIZE << order, __ATOMIC_RELAXED);
+	return page_to_virt(pg);
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (!ZERO_OR_NULL_PTR(p))
+		memset(p, 0, size);
+	return p;
+}
+
+/* The head page of a live large kmalloc() at p, or NULL. */
+static struct page *large_head(const void *p, struct page *pg)
+{
+	if ((pg->flags & (PG_large | PG_head)) != (PG_large | PG_head) ||
+	    page_to_virt(pg) != p)
+		return NULL;
+	return pg;
+}
+
+void kfree(const void *p)
+{
+	struct page *pg;
+	unsigned order;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return;
+	pg = virt_to_page(p);
+	if (!pg)
+		panic("kfree: %p is not in the direct map", p);
+	if (pg->flags & PG_slab) {
+		kmem_cache_free(pg->slab_cache, (void *)p);
+		return;
+	}
+	if (!large_head(p, pg))
+		panic("kfree: %p is not a kmalloc allocation "
+		      "(double free, or a pointer into one?)", p);
+	order = pg->order;
+	pg->flags &= ~PG_large;
+	__atomic_fetch_sub(&large_bytes, PAGE_SIZE << order, __ATOMIC_RELAXED);
+	free_pages(pg, order);
+}
+
+size_t ksize(const void *p)
+{
+	struct page *pg;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return 0;
+	pg = virt_to_page(p);
+	if (pg && (pg->flags & PG_slab))
+		return pg->slab_cache->size;
+	if (pg && large_head(p, pg))
+		return PAGE_SIZE << pg->order;
+	panic("ksize: %p is not a kmalloc allocation", p);
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static void cache_stats(struct kmem_cache *c, struct kmem_cache_stats *s)
+{
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+
+	s->name = c->name;
+	s->obj_size = c->size;
+	s->objs_in_use = c->objs_in_use;
+	s->objs_total = c->nr_slabs * c->objs_per_slab;
+	s->pages = c->nr_slabs << c->order;
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void kmem_for_each_cache(void (*fn)(const struct kmem_cache_stats *s, void *ctx),
+			 void *ctx)
+{
+	unsigned long flags = spin_lock_irqsave(&cache_list_lock);
+	struct list_head *pos;
+
+	list_for_each(pos, &cache_list) {
+		struct kmem_cache_stats s;
+		cache_stats(list_entry(pos, struct kmem_cache, link), &s);
+		fn(&s, ctx);
+	}
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+}
+
+size_t kmalloc_bytes_in_use(void)
+{
+	size_t total = __atomic_load_n(&large_bytes, __ATOMIC_RELAXED);
+
+	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_caches); i++) {
+		struct kmem_cache_stats s;
+		if (!kmalloc_caches[i])
+			continue;
+		cache_stats(kmalloc_caches[i], &s);
+		total += s.objs_in_use * s.obj_size;
+	}
+	return total;
+}

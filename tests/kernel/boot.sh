@@ -1,0 +1,56 @@
+#!/bin/bash
+# boot.sh - the boot contract, seen from outside as a user sees it:
+# the Linux-style QEMU command line, the banner, memory map, command line,
+# initrd file count and timing; typed input reaching the kernel monitor;
+# booting without an initrd; and the GRUB (multiboot2) rescue ISO.
+. "$(dirname "$0")/../lib.sh"
+
+initrd=$TOP/build/test-initrd.cpio
+entries=$(cpio -t --quiet < "$initrd" | wc -l)
+
+# 1. The exact command line the brief gives, plus an unknown option and
+#    typed commands: a typo fixed with backspace, a file read, power-off.
+log=$LOGDIR/boot-contract.log
+printf 'cat hello.txx\x7f\x7fxt\rcmdline\rpoweroff\r' > "$LOGDIR/boot-contract.in"
+BOOT_STDIN=$LOGDIR/boot-contract.in boot "$log" --icount --timeout 60 --initrd "$initrd" \
+	--append "init=/init loglevel=7 synth=off frobnicate=1"
+check boot:poweroff_clean "expected status 0, got $(status_name "$status")" test "$status" = 0
+check boot:banner "no banner" has "$log" '^synthos .* a Synthesis kernel'
+check boot:memory_map "no memory map" has "$log" '\[mem 0x0000000000100000-0x[0-9a-f]+\] usable'
+check boot:cmdline_shown "command line not shown" has "$log" "command line: 'console=ttyS0 init=/init loglevel=7 synth=off frobnicate=1'"
+check boot:cmdline_parsed "init/synth/loglevel not recorded" has "$log" 'init=/init synth=off loglevel=7'
+check boot:unknown_option_warns "no warning for frobnicate=1" has "$log" "cmdline: .*frobnicate=1"
+check boot:initrd_count "initrd count is not $entries" has "$log" "initrd: $entries files"
+check boot:initrd_listed_at_debug "files not listed at loglevel=7" has "$log" 'initrd: .* dir/sub/file$'
+check boot:input_line_editing "typed 'cat hello.txx<BS><BS>xt' did not print the file" \
+	has "$log" '^hello from the synthos test initrd'
+check boot:monitor_cmdline "cmdline command output missing" has "$log" '^init=/init synth=off loglevel=7'
+# Emulated time from reset to the initrd count (log timestamps, -icount): < 2 s.
+t=$(sed -n 's/^\[ *\([0-9]*\.[0-9]*\)\] initrd: [0-9]* files.*/\1/p' "$log" | head -1)
+check boot:under_2s_emulated "initrd line at '${t:-?}' s" awk -v t="${t:-99}" 'BEGIN { exit !(t < 2.0) }'
+insns=$(sed -n 's/.*banner reached after \([0-9]*\) guest.*/\1/p' "$log")
+echo "info boot: $insns guest instructions from reset to the banner; initrd counted at ${t}s emulated" >&2
+
+# 2. Quiet by default: no per-file listing at the default loglevel.
+log=$LOGDIR/boot-default.log
+printf 'poweroff\r' > "$LOGDIR/boot-default.in"
+BOOT_STDIN=$LOGDIR/boot-default.in boot "$log" --timeout 60 --initrd "$initrd"
+check boot:default_loglevel_quiet "files listed at the default loglevel" \
+	eval '[ "$status" = 0 ] && has "$log" "initrd: $entries files" && ! has "$log" "initrd: .* dir/sub/file$"'
+
+# 3. No initrd: a warning, and the system still comes up.
+log=$LOGDIR/boot-no-initrd.log
+BOOT_STDIN=$LOGDIR/boot-default.in boot "$log" --timeout 60
+check boot:no_initrd "expected a warning and a clean power-off ($(status_name "$status"))" \
+	eval '[ "$status" = 0 ] && has "$log" "initrd: none given"'
+
+# 4. The GRUB rescue ISO (multiboot2) boots the same kernel.
+iso=$TOP/build/test.iso
+if make -s -C "$TOP" iso ISO="$iso" ISO_APPEND="ktest=all" > "$LOGDIR/iso-build.log" 2>&1; then
+	log=$LOGDIR/boot-iso.log
+	boot "$log" --timeout 120 --cdrom "$iso"
+	check boot:grub_multiboot2_iso "ISO boot: $(status_name "$status"); log in ${log#$TOP/}" \
+		eval '[ "$status" = 0 ] && has "$log" "memory map \(multiboot2\)" && has "$log" "ktest: [0-9]+ passed, 0 failed"'
+else
+	fail boot:grub_multiboot2_iso "make iso failed; see build/test-logs/iso-build.log"
+fi
