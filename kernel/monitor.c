@@ -7,6 +7,7 @@
  * kernel runs init= instead and this stays reachable only for debugging.
  */
 #include <synthos/console.h>
+#include <synthos/format.h>
 #include <synthos/cmdline.h>
 #include <synthos/initrd.h>
 #include <synthos/ktest.h>
@@ -35,6 +36,17 @@ struct command {
 static void out(const char *s)
 {
 	console_write(s, strlen(s));
+}
+
+/* Monitor output is a conversation, not kernel log: no timestamps. */
+static __printf(1, 2) void mprintf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, MIN((size_t)n, sizeof(buf) - 1));
 }
 
 static size_t read_line(char *buf, size_t size)
@@ -89,7 +101,7 @@ static void cmd_help(int argc, char **argv);
 
 static void cmd_mem(int argc, char **argv)
 {
-	kprintf("pages: %zu free of %zu (%zu KiB free); kmalloc: %zu bytes in use; "
+	mprintf("pages: %zu free of %zu (%zu KiB free); kmalloc: %zu bytes in use; "
 		"kernel stacks: %zu\n", page_alloc_free_pages(), page_alloc_total_pages(),
 		page_alloc_free_pages() * 4, kmalloc_bytes_in_use(), kstack_count());
 }
@@ -97,7 +109,7 @@ static void cmd_mem(int argc, char **argv)
 static void print_cache(const struct kmem_cache_stats *s, void *ctx)
 {
 	(void)ctx;
-	kprintf("  %-16s %6zu B  %6zu/%-6zu objects  %4zu pages\n", s->name, s->obj_size,
+	mprintf("  %-16s %6zu B  %6zu/%-6zu objects  %4zu pages\n", s->name, s->obj_size,
 		s->objs_in_use, s->objs_total, s->pages);
 }
 
@@ -109,7 +121,7 @@ static void cmd_slab(int argc, char **argv)
 static void cmd_uptime(int argc, char **argv)
 {
 	uint64_t ns = time_ns();
-	kprintf("up %llu.%03llu s, %llu ticks, %llu timer interrupts\n",
+	mprintf("up %llu.%03llu s, %llu ticks, %llu timer interrupts\n",
 		(unsigned long long)(ns / NSEC_PER_SEC),
 		(unsigned long long)(ns / 1000000 % 1000), (unsigned long long)jiffies,
 		(unsigned long long)irq_counts[VEC_LAPIC_TIMER]);
@@ -120,7 +132,7 @@ static int print_initrd_entry(const struct cpio_entry *e, void *ctx)
 	const char *prefix = ctx;
 	if (prefix && strncmp(e->name, prefix, strlen(prefix)) != 0)
 		return 0;
-	kprintf("%06o %8zu %s\n", e->mode, e->size, e->name);
+	mprintf("%06o %8zu %s\n", e->mode, e->size, e->name);
 	return 0;
 }
 
@@ -141,7 +153,7 @@ static void cmd_cat(int argc, char **argv)
 		return;
 	}
 	if (initrd_find(argv[1], &e)) {
-		kprintf("cat: %s: not in the initrd\n", argv[1]);
+		mprintf("cat: %s: not in the initrd\n", argv[1]);
 		return;
 	}
 	console_write(e.data, e.size);
@@ -157,7 +169,7 @@ static void cmd_dmesg(int argc, char **argv)
 static void cmd_cpu(int argc, char **argv)
 {
 	const struct cpu_features *f = &cpu_features;
-	kprintf("%s %s, family %u model %u; nx=%d smep=%d smap=%d pcid=%d fsgsbase=%d "
+	mprintf("%s %s, family %u model %u; nx=%d smep=%d smap=%d pcid=%d fsgsbase=%d "
 		"invariant_tsc=%d; TSC %llu kHz\n", f->vendor, f->brand, f->family, f->model,
 		f->nx, f->smep, f->smap, f->pcid, f->fsgsbase, f->invariant_tsc,
 		(unsigned long long)(time_tsc_hz() / 1000));
@@ -165,7 +177,7 @@ static void cmd_cpu(int argc, char **argv)
 
 static void cmd_cmdline(int argc, char **argv)
 {
-	kprintf("init=%s synth=%s loglevel=%d console=%s\n", boot_params.init,
+	mprintf("init=%s synth=%s loglevel=%d console=%s\n", boot_params.init,
 		boot_params.synth ? "on" : "off", boot_params.loglevel, boot_params.console);
 }
 
@@ -202,7 +214,7 @@ static const struct command commands[] = {
 static void cmd_help(int argc, char **argv)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		kprintf("  %-9s %s\n", commands[i].name, commands[i].help);
+		mprintf("  %-9s %s\n", commands[i].name, commands[i].help);
 }
 
 void monitor_run(void)
@@ -224,6 +236,6 @@ void monitor_run(void)
 				break;
 			}
 		if (i == ARRAY_SIZE(commands))
-			kprintf("%s: unknown command (try 'help')\n", argv[0]);
+			mprintf("%s: unknown command (try 'help')\n", argv[0]);
 	}
 }

@@ -22,8 +22,9 @@ check() {
 boot() {
 	local log=$1
 	shift
-	"$TOP/tools/qemu-run" "$@" > "$log" 2>&1 < "${BOOT_STDIN:-/dev/null}"
-	status=$?
+	# The serial console ends lines with CR LF; logs keep LF only.
+	"$TOP/tools/qemu-run" "$@" < "${BOOT_STDIN:-/dev/null}" 2>&1 | tr -d '\r' > "$log"
+	status=${PIPESTATUS[0]}
 }
 
 # has LOG REGEX: the log contains a line matching the extended regex.

@@ -100,10 +100,17 @@ void backtrace_from(uint64_t rip, uint64_t rbp)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
+		int same = 0;
+		while (i + same + 1 < n && ret[i + same + 1] == ret[i])
+			same++;
 		/* A return address points after the call; -1 names the caller's line. */
 		kprintf("  [<%016llx>] ", (unsigned long long)ret[i]);
 		print_symbol(ret[i] - 1);
 		kprintf("\n");
+		if (same) {
+			kprintf("  ... the frame above %d more time(s) (recursion)\n", same);
+			i += same;
+		}
 	}
 }
 

@@ -37,6 +37,8 @@ static volatile uint32_t rx_tail;   /* written by the consumer only */
 static uint64_t rx_dropped;         /* bytes lost to a full ring */
 static bool serial_present;
 
+static void serial_irq(void *ctx);
+
 void console_early_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
@@ -44,6 +46,8 @@ void console_early_init(void)
 	outb(COM1 + UART_DLL, 0x01);        /* 115200 baud */
 	outb(COM1 + UART_DLM, 0x00);
 	outb(COM1 + UART_LCR, 0x03);        /* 8N1 */
+	/* Keep what was typed before we ran: turning the FIFO on flushes it. */
+	serial_irq(NULL);
 	outb(COM1 + UART_FCR, 0xc7);        /* FIFO on, cleared, 14-byte trigger */
 	outb(COM1 + UART_MCR, 0x0b);        /* DTR, RTS, OUT2 (IRQ line enable) */
 	/* A missing UART reads back 0xff from every register. */

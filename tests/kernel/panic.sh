@@ -15,7 +15,7 @@ crash() {
 		return
 	fi
 	local re
-	for re in 'KERNEL PANIC' '^RIP: |^RSP: ' 'Backtrace:' \
+	for re in 'KERNEL PANIC' '\] RIP: |\] RSP: ' 'Backtrace:' \
 		  '\[<ffffffff8[0-9a-f]+>\] [a-z_]+\+0x[0-9a-f]+/0x[0-9a-f]+' \
 		  'ktest_run\+0x' 'end of panic report' "$@"; do
 		if ! has "$log" "$re"; then
@@ -31,7 +31,7 @@ crash panic_null_deref 'page fault \(#PF\)' 'CR2\): 0x0+$|NULL pointer' \
 crash panic_explicit 'PANIC: deliberate panic from a self-test \(value 7\)' \
 	'\] ktest_fn_panic_explicit\+'
 crash panic_invalid_opcode 'invalid opcode \(#UD\)' 'RIP: 0008:[0-9a-f]+ ktest_fn_panic_invalid_opcode\+'
-crash panic_stack_overflow 'double fault \(#DF\)' 'kernel stack overflow' 'recurse_forever\+'
+crash panic_stack_overflow 'double fault \(#DF\)' 'kernel stack overflow' 'recurse_forever[.a-z0-9]*\+'
 crash panic_write_to_text 'page fault \(#PF\)' 'write to a page without permission'
 
 # A failing self-test ends QEMU with the failure status (35), not success.

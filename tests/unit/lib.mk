@@ -9,11 +9,6 @@ UNIT_TESTS += string format cmdline cpio
 string_SRCS  :=
 format_SRCS  := kernel/lib/format.c
 cmdline_SRCS := kernel/lib/cmdline.c
-# cmdline.c includes <synthos/log.h>, hence <synthos/compiler.h>, whose
-# __always_inline clashes with glibc's <sys/cdefs.h> on the host. As a
-# system directory, include/ may redefine it silently. Drop this line once
-# compiler.h guards that definition.
-cmdline_HOST_CFLAGS := -isystem include
 cpio_SRCS    := kernel/lib/cpio.c
 
 # test_cmdline does the same to get the kernel's strlcpy (glibc 2.36 has none).

@@ -165,6 +165,17 @@ static int result_of(const struct ar *a)
 	return r;
 }
 
+/* The final cpio_next result for the first len bytes of an archive. */
+static int read_all_result_len(const struct ar *a, size_t len)
+{
+	uint8_t *b = exact_copy(a->buf, len);
+	struct cpio_entry e[16];
+	size_t n;
+	int r = read_all(b, len, e, 16, &n);
+	free(b);
+	return r;
+}
+
 /* ---- basics ------------------------------------------------------------ */
 
 UT_TEST(empty_and_null_input_is_clean_end)
@@ -525,16 +536,17 @@ UT_TEST(junk_after_trailer_is_malformed)
 
 UT_TEST(next_archive_off_4_byte_boundary_is_malformed)
 {
-	struct ar a = { 0 }, b = { 0 };
+	/* The second archive is consistent in itself (the writer pads to
+	 * absolute offsets), but starts 2 bytes off: Linux rejects that, and
+	 * so must we, or a reader could resynchronise on garbage. */
+	struct ar a = { 0 };
 
 	ar_trailer(&a);
 	ar_zeros(&a, 2);
-	ar_file(&b, "f", "x");
-	ar_trailer(&b);
-	ar_put(&a, b.buf, b.len);
+	ar_file(&a, "f", "x");
+	ar_trailer(&a);
 	UT_CHECK_EQ(result_of(&a), -EINVAL);
 	ar_free(&a);
-	ar_free(&b);
 }
 
 UT_TEST(missing_trailer_is_malformed_after_the_entries)
@@ -705,6 +717,9 @@ UT_TEST(short_header_is_rejected)
 
 /* ---- truncation and fuzzing ------------------------------------------- */
 
+/* Offsets in the mixed archive, for the truncation test. */
+static size_t mixed_first_complete, mixed_second_start;
+
 static void build_mixed(struct ar *a)
 {
 	struct spec dir = { .name = "etc", .mode = 040755, .nlink = 2 };
@@ -718,7 +733,9 @@ static void build_mixed(struct ar *a)
 	ar_add(a, &lnk);
 	ar_file(a, "e", "");
 	ar_trailer(a);
+	mixed_first_complete = a->len - 3;     /* 3 bytes of name padding */
 	ar_zeros(a, 12);
+	mixed_second_start = a->len;
 	ar_add(a, &crc);
 	ar_file(a, "init", "#!/bin/sh\n");
 	ar_trailer(a);
@@ -734,37 +751,29 @@ UT_TEST(truncation_at_every_offset_gives_error_or_valid_prefix)
 	UT_CHECK_EQ(read_all(a.buf, a.len, full, 16, &nfull), 0);
 	UT_CHECK_EQ(nfull, 6);
 
-	/* Where the final trailer's name ends: from there on the archive is
-	 * complete (only padding can be missing). */
+	/* From the end of the last trailer's name the archive is complete:
+	 * only padding can be missing. */
 	size_t complete = a.len - 3;
 
 	for (size_t len = 0; len <= a.len; len++) {
 		uint8_t *b = exact_copy(a.buf, len);
 		int r = read_all(b, len, got, 16, &n);
-		UT_CHECK(r == 0 || r == -EINVAL);
 		UT_CHECK(n <= nfull);
 		for (size_t i = 0; i < n; i++)
 			UT_CHECK(entry_is(&got[i], full[i].name, full[i].data, full[i].size));
-		if (len >= complete) {
-			UT_CHECK_EQ(r, 0);
-			UT_CHECK_EQ(n, nfull);
-		} else if (len > 0) {
+		/* A clean end only where a whole number of archives fits. */
+		if (len == 0) {
+			UT_CHECK(r == 0 && n == 0);
+		} else if (len >= mixed_first_complete && len <= mixed_second_start) {
+			UT_CHECK(r == 0 && n == 4);
+		} else if (len >= complete) {
+			UT_CHECK(r == 0 && n == nfull);
+		} else {
 			UT_CHECK_EQ(r, -EINVAL);
 		}
 		free(b);
 	}
 	ar_free(&a);
-}
-
-/* Expose the end-of-input result for a prefix (used above too). */
-static int read_all_result_len(const struct ar *a, size_t len)
-{
-	uint8_t *b = exact_copy(a->buf, len);
-	struct cpio_entry e[16];
-	size_t n;
-	int r = read_all(b, len, e, 16, &n);
-	free(b);
-	return r;
 }
 
 UT_TEST(random_byte_corruption_never_reads_out_of_bounds)
@@ -964,7 +973,7 @@ UT_TEST(host_cpio_roundtrip_if_available)
 	size_t n;
 	int r = read_all(b, len, e, 16, &n);
 	UT_CHECK_EQ(r, 0);
-	UT_CHECK_EQ(n, 8);
+	UT_CHECK_EQ(n, 7);
 	/* LC_ALL=C sort: d d/empty d/f d/hard d/link d/sub d/sub/big */
 	static const char *const names[] = { "d", "d/empty", "d/f", "d/hard", "d/link", "d/sub", "d/sub/big" };
 	size_t found = 0;
