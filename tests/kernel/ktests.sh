@@ -10,7 +10,9 @@ run_ktests() {
 	local log=$LOGDIR/$suite.log
 	boot "$log" --timeout 120 --initrd "$TOP/build/test-initrd.cpio" \
 		--append "loglevel=6 ktest=all" "$@"
-	sed -n 's/^.*ktest: PASS \([A-Za-z0-9_]*\).*$/PASS '"$suite"':\1/p; s/^.*ktest: FAIL \([A-Za-z0-9_]*\).*$/FAIL '"$suite"':\1: see '"${log#$TOP/}"'/p' "$log"
+	local rel=${log#$TOP/}
+	sed -n -e "s|^.*ktest: PASS \([A-Za-z0-9_]*\).*\$|PASS $suite:\1|p" \
+	       -e "s|^.*ktest: FAIL \([A-Za-z0-9_]*\).*\$|FAIL $suite:\1: see $rel|p" "$log"
 	if [ "$status" = 0 ] && has "$log" 'ktest: [0-9]+ passed, 0 failed'; then
 		pass "$suite:run"
 	else
