@@ -32,7 +32,8 @@ KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 KSRC_C    := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/$(ARCH)/*.c))
 KSRC_S    := $(sort $(wildcard arch/$(ARCH)/*.S))
-KOBJS     := $(KSRC_C:%.c=$(BUILD)/k/%.o) $(KSRC_S:%.S=$(BUILD)/k/%.o)
+KOBJS     := $(KSRC_C:%.c=$(BUILD)/k/%.o) $(KSRC_S:%.S=$(BUILD)/k/%.o) \
+	     $(BUILD)/k/gen/syscall_table.o
 
 .PHONY: all kernel unit test run debug iso bench clean deps initrds
 all: kernel
@@ -74,6 +75,17 @@ $(BUILD)/synthos.elf: $(BUILD)/synthos.pass1.elf $(BUILD)/k/ksyms.o
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
 	$(Q)tools/check-image $(BUILD)/synthos.pass1.elf $@
 
+# The syscall dispatch and name tables come from the data file.
+$(BUILD)/gen/syscall_table.c: kernel/syscalls.tbl tools/gensyscalls
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)tools/gensyscalls $< > $@
+
+$(BUILD)/k/gen/syscall_table.o: $(BUILD)/gen/syscall_table.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
 -include $(KOBJS:.o=.d)
 
 # ---- hosted unit tests (ASan + UBSan) --------------------------------------
@@ -94,6 +106,9 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/ut_main.c tests/unit/ut.h $
 
 unit: $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 	@fail=0; for t in $^; do $$t || fail=1; done; exit $$fail
+
+# Guest programs (user/user.mk) and root filesystems (user/rootfs.mk).
+-include $(sort $(wildcard user/*.mk))
 
 # ---- initrds ------------------------------------------------------------------
 # build/root.cpio: what `make run` boots (user/rootfs; BusyBox arrives with user mode).

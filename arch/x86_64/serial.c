@@ -16,6 +16,7 @@
 #include <arch/cpu.h>
 #include <arch/irq.h>
 #include <arch/interrupts.h>
+#include <synthos/wait.h>
 
 #define COM1       0x3f8
 #define UART_RBR   0   /* receive buffer (DLAB=0) */
@@ -36,6 +37,7 @@ static volatile uint32_t rx_head;   /* written by the IRQ handler only */
 static volatile uint32_t rx_tail;   /* written by the consumer only */
 static uint64_t rx_dropped;         /* bytes lost to a full ring */
 static bool serial_present;
+struct waitq console_input_wq = WAITQ_INIT(console_input_wq);
 
 static void serial_irq(void *ctx);
 
@@ -74,9 +76,9 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+/* Drains the receiver. ctx is non-NULL when called as the interrupt handler. */
 static void serial_irq(void *ctx)
 {
-	(void)ctx;
 	while (inb(COM1 + UART_LSR) & LSR_DR) {
 		uint8_t c = inb(COM1 + UART_RBR);
 		uint32_t head = rx_head;
@@ -87,13 +89,15 @@ static void serial_irq(void *ctx)
 		rx_ring[head % RX_RING_SIZE] = c;
 		__atomic_store_n(&rx_head, head + 1, __ATOMIC_RELEASE);
 	}
+	if (ctx)                            /* from the interrupt, not boot code */
+		wake_up(&console_input_wq);
 }
 
 void console_enable_input(void)
 {
 	if (!serial_present)
 		return;
-	irq_register(4, serial_irq, NULL);
+	irq_register(4, serial_irq, (void *)1);
 	outb(COM1 + UART_IER, 0x01);        /* received-data interrupt */
 	serial_irq(NULL);                   /* anything typed before now */
 }

@@ -18,4 +18,8 @@ int console_getc_nonblock(void);
 /* Waits (halting the CPU between interrupts) for the next input byte. */
 int console_getc(void);
 
+/* Woken (wake_up) by the input interrupt whenever bytes arrive. */
+struct waitq;
+extern struct waitq console_input_wq;
+
 #endif

@@ -1,0 +1,142 @@
+/*
+ * proc.h - threads (struct task) and processes (struct proc).
+ *
+ * A process is a thread group sharing one pid (Linux's tgid); its threads
+ * are tasks with their own tid (the first thread's tid is the pid). What
+ * clone() can share is behind reference-counted pointers: the address
+ * space (mm), the descriptor table (files), cwd/root/umask (fs) and the
+ * signal actions (sighand).
+ *
+ * Locking: synthos runs on one CPU. Process-tree fields (parent, children,
+ * threads, state) change only with interrupts enabled in process context,
+ * under proc_tree_lock; the scheduler's run queue is protected by its own
+ * lock with interrupts masked. Fields marked "own" are touched only by the
+ * task itself.
+ */
+#ifndef SYNTHOS_PROC_H
+#define SYNTHOS_PROC_H
+
+#include <synthos/list.h>
+#include <synthos/signal.h>
+#include <synthos/syscall.h>
+#include <synthos/types.h>
+#include <synthos/wait.h>
+#include <arch/interrupts.h>
+
+struct mm;
+struct fdtable;
+struct fs_info;
+struct proc;
+
+enum task_state {
+	TASK_RUNNING = 0,        /* on the run queue or running */
+	TASK_INTERRUPTIBLE,      /* asleep; a signal wakes it */
+	TASK_UNINTERRUPTIBLE,    /* asleep; only its event wakes it */
+	TASK_STOPPED,            /* SIGSTOP / SIGTSTP */
+	TASK_DEAD,               /* exited; freed by the reaper */
+};
+
+#define TASK_COMM_LEN 16
+
+struct task {
+	/* Context switch (arch/x86_64/switch.S) reads these two: keep them first. */
+	uint64_t ksp;                    /* saved kernel RSP while switched out */
+	uint64_t kstack_top;             /* top of the guarded kernel stack */
+	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
+
+	int tid;
+	volatile int state;              /* enum task_state; scheduler lock */
+	struct proc *proc;
+	struct list_head run_link;       /* run queue; scheduler lock */
+	struct list_head thread_link;    /* proc->threads; proc_tree_lock */
+	struct list_head sleep_link;     /* timed sleepers; scheduler lock */
+	uint64_t wake_at_ns;             /* for timed sleeps (0: none) */
+	bool need_resched;               /* set by the tick; checked on the way out */
+
+	/* Signals (kernel/signal.c). */
+	sigset_t blocked;                /* own */
+	sigset_t pending;                /* thread-directed; sig lock */
+	struct ksiginfo pending_info[NSIG]; /* one queued siginfo per signal */
+	sigset_t saved_blocked;          /* restored after sigsuspend/ppoll */
+	bool restore_blocked;
+	struct sigaltstack_k altstack;   /* own */
+
+	/* User-visible thread state. */
+	struct trap_frame *regs;         /* user registers at the last kernel entry */
+	uint64_t fs_base;                /* own (arch_prctl / CLONE_SETTLS) */
+	int *clear_child_tid;            /* CLONE_CHILD_CLEARTID / set_tid_address */
+	void *robust_list;
+	size_t robust_len;
+	uint8_t fpu[512] __attribute__((aligned(16)));   /* FXSAVE image */
+
+	char comm[TASK_COMM_LEN];
+	uint64_t utime_ticks, stime_ticks;
+	int exit_code;                   /* for the reaper */
+	struct task *vfork_parent_wait;  /* unused until vfork */
+};
+
+enum proc_state {
+	PROC_ALIVE = 0,
+	PROC_ZOMBIE,                     /* exited, waiting for wait4 */
+	PROC_REAPED,
+};
+
+struct sighand {
+	int refcount;
+	struct k_sigaction action[NSIG];
+};
+
+struct proc {
+	int pid;                         /* = tid of the first thread */
+	int pgid, sid;
+	enum proc_state state;
+	int exit_status;                 /* wait4 encoding: (code << 8) | signal */
+	bool stopped_report;             /* WUNTRACED: a stop not yet reported */
+	bool continued_report;           /* WCONTINUED */
+	int stop_signal;
+
+	struct proc *parent;             /* proc_tree_lock */
+	struct list_head children;       /* proc_tree_lock */
+	struct list_head sibling;        /* parent's children; proc_tree_lock */
+	struct list_head all_link;       /* all processes; proc_tree_lock */
+	struct list_head threads;        /* struct task.thread_link */
+	int nthreads;
+	struct waitq child_exit_wq;      /* wait4 sleeps here */
+
+	struct mm *mm;
+	struct fdtable *files;
+	struct fs_info *fs;
+	struct sighand *sighand;
+	sigset_t shared_pending;         /* process-directed signals */
+	struct ksiginfo shared_info[NSIG];
+
+	char comm[TASK_COMM_LEN];        /* basename of the executable */
+	char *cmdline;                   /* argv joined with NULs (kmalloc'd), for /proc */
+	size_t cmdline_len;
+	uint64_t start_ns;
+	uint64_t rlimit_cur[16], rlimit_max[16];
+	uint32_t umask_unused;
+};
+
+/* The running thread (per-CPU). */
+struct task *current_task(void);
+#define current (current_task())
+
+struct proc *proc_find(int pid);
+struct task *task_find(int tid);
+extern struct proc *init_proc;        /* pid 1 */
+
+/* Iterate over all processes (for /proc); fn returns non-zero to stop. */
+int proc_for_each(int (*fn)(struct proc *p, void *ctx), void *ctx);
+
+/* Scheduler (kernel/sched.c). */
+void sched_init(void);
+void sched_tick(void);                /* from the timer interrupt */
+void wake_up_task(struct task *t);    /* make runnable if sleeping */
+void sched_add(struct task *t);       /* a new task */
+void sched_yield(void);
+
+/* Start the first user process: init= with the boot arguments. */
+__attribute__((noreturn)) void start_init(const char *path);
+
+#endif

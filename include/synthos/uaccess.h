@@ -1,0 +1,73 @@
+/*
+ * uaccess.h - reading and writing user memory from the kernel
+ * (arch/x86_64/uaccess.S; fault recovery through the exception table).
+ *
+ * Every user pointer is hostile until one of these functions has copied
+ * through it. They check the range is below USER_TOP, then copy with the
+ * page-fault handler armed to turn a fault into -EFAULT (a page that can be
+ * faulted in -- demand zero, copy-on-write -- is faulted in and the copy
+ * goes on). With SMAP, user pages are reachable only inside these functions.
+ */
+#ifndef SYNTHOS_UACCESS_H
+#define SYNTHOS_UACCESS_H
+
+#include <synthos/types.h>
+
+/* First address above user space (Linux's TASK_SIZE on x86-64, 4-level paging). */
+#define USER_TOP 0x00007ffffffff000UL
+
+static inline bool access_ok(const void *uptr, size_t len)
+{
+	uint64_t a = (uint64_t)uptr;
+	return a <= USER_TOP && len <= USER_TOP - a;
+}
+
+/* 0, or -EFAULT if any byte is inaccessible (some bytes may have been copied). */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+int clear_user(void *udst, size_t n);
+/* Copies a NUL-terminated string of at most max-1 chars; returns its length,
+ * -EFAULT, or -ENAMETOOLONG when there is no NUL within max bytes. */
+long strncpy_from_user(char *dst, const char *usrc, size_t max);
+
+#define get_user(kval, uptr) copy_from_user(&(kval), (uptr), sizeof(*(uptr)))
+#define put_user(kval, uptr) ({ __typeof__(*(uptr)) put_user_v_ = (kval); \
+	copy_to_user((uptr), &put_user_v_, sizeof(put_user_v_)); })
+
+/*
+ * A buffer that is either user or kernel memory, for file operations that
+ * serve both read(2) and the kernel's own reads (exec, the ELF loader).
+ * base advances as bytes are copied.
+ */
+struct uio {
+	char *base;
+	bool user;
+};
+
+static inline int uio_copy_out(struct uio *u, const void *src, size_t n)
+{
+	extern void *memcpy(void *, const void *, size_t);
+	int r = 0;
+	if (u->user)
+		r = copy_to_user(u->base, src, n);
+	else
+		memcpy(u->base, src, n);
+	if (!r)
+		u->base += n;
+	return r;
+}
+
+static inline int uio_copy_in(void *dst, struct uio *u, size_t n)
+{
+	extern void *memcpy(void *, const void *, size_t);
+	int r = 0;
+	if (u->user)
+		r = copy_from_user(dst, u->base, n);
+	else
+		memcpy(dst, u->base, n);
+	if (!r)
+		u->base += n;
+	return r;
+}
+
+#endif
