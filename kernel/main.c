@@ -4,10 +4,10 @@
  *
  *   console -> traps/CPU -> boot info -> command line -> banner -> memory
  *   -> ACPI/APIC/timer/console input -> a guarded kernel stack -> initrd
- *   -> self-tests (ktest=...) or the kernel monitor.
+ *   -> the root filesystem -> self-tests (ktest=...) or init (init=, default /init).
  *
- * Until user mode exists the kernel monitor (kernel/monitor.c) is what a
- * user reaches with `make run`.
+ * If no init can be run, the kernel monitor (kernel/monitor.c) takes the
+ * console instead (kernel/init.c).
  */
 #include <synthos/bootinfo.h>
 #include <synthos/cmdline.h>
@@ -19,6 +19,8 @@
 #include <synthos/monitor.h>
 #include <synthos/panic.h>
 #include <synthos/power.h>
+#include <synthos/proc.h>
+#include <synthos/vfs.h>
 #include <synthos/version.h>
 #include <arch/mm.h>
 #include <arch/setup.h>
@@ -52,12 +54,14 @@ static void kmain_late(void *arg)
 	pr_info("boot: running on a guarded kernel stack\n");
 	initrd_init();
 
+	vfs_init();
+
 	if (boot_params.ktest[0]) {
 		int failed = ktest_run(boot_params.ktest);
 		power_off(failed ? POWER_FAIL : POWER_OK);
 	}
-	monitor_run();
-	power_off(POWER_OK);
+	pr_info("init: starting %s\n", boot_params.init);
+	start_init(boot_params.init);
 }
 
 void kmain(uint32_t magic, uint32_t info_phys)
@@ -82,6 +86,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 	print_memory_map();
 
 	mm_init();
+	sched_init();
 	arch_late_init();
 
 	uint64_t stack = kstack_alloc();

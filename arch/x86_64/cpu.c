@@ -78,8 +78,11 @@ void cpu_init(void)
 	uint64_t cr4 = read_cr4() | CR4_OSFXSR | (1UL << 10);   /* OSXMMEXCPT */
 	if (f->smep)
 		cr4 |= CR4_SMEP;
-	if (f->smap)
+	if (f->smap) {
+		extern bool smap_enabled;
 		cr4 |= CR4_SMAP;
+		smap_enabled = true;
+	}
 	if (f->fsgsbase)
 		cr4 |= CR4_FSGSBASE;
 	if (f->umip)

@@ -4,7 +4,9 @@
  * Every vector gets a stub that makes the stack look the same (an error
  * code, real or a pushed 0, then the vector number) and jumps to
  * trap_common, which saves the general registers into a struct trap_frame
- * (arch/interrupts.h) and calls trap_dispatch(frame). The CPU aligned RSP to
+ * (arch/interrupts.h) and calls trap_dispatch(frame). Entries from user mode
+ * swap GS to the kernel's per-CPU base and leave through return_to_user
+ * (syscall.S), which swaps it back. The CPU aligned RSP to
  * 16 before pushing its 5 words; with 2 + 15 more words the frame is
  * 176 bytes, so RSP is 16-byte aligned at the call.
  */
@@ -28,10 +30,17 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	cld
+	/* From user mode (CS RPL 3)? Then GS is still the user's. */
+	testb $3, 144(%rsp)
+	jz 1f
+	swapgs
+1:	cld
 	movq %rsp, %rdi
 	call trap_dispatch
-	popq %r15
+	testb $3, 144(%rsp)
+	jz 2f
+	jmp return_to_user
+2:	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12

@@ -108,6 +108,16 @@ static uint64_t *leaf_entry(uint64_t *pml4, uint64_t va)
 	return NULL;
 }
 
+uint64_t kernel_pml4_phys(void)
+{
+	return virt_to_phys(kernel_pml4);
+}
+
+uint64_t *kernel_pml4_va(void)
+{
+	return kernel_pml4;
+}
+
 uint64_t kernel_pte(uint64_t va)
 {
 	uint64_t *e = leaf_entry(kernel_pml4, va);
@@ -180,6 +190,14 @@ void paging_init(const struct boot_info *bi)
 	map_kernel_section(pml4, __text_start, __text_end, 0);
 	map_kernel_section(pml4, __rodata_start, __rodata_end, nx_bit);
 	map_kernel_section(pml4, __data_start, __kernel_end, PTE_W | nx_bit);
+
+	/* Every user page table copies the kernel's upper-half PML4 entries
+	 * once, at creation: the areas that gain mappings later (ioremap,
+	 * kernel stacks) must have their entries now, so those later mappings
+	 * land in tables every address space shares. */
+	if (!next_table(pml4, idx(IOREMAP_BASE, 3), true) ||
+	    !next_table(pml4, idx(KSTACK_AREA_BASE, 3), true))
+		panic("paging: out of memory building the kernel page tables");
 
 	kernel_pml4 = pml4;
 	write_cr3(virt_to_phys(pml4));

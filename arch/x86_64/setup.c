@@ -7,17 +7,20 @@
 #include <arch/cpu.h>
 #include <arch/interrupts.h>
 #include <arch/irq.h>
+#include <arch/percpu.h>
 #include <arch/setup.h>
 
 void arch_early_init(void)
 {
 	gdt_init();
 	idt_init();
+	percpu_init();
 	cpu_init();
 }
 
 void arch_late_init(void)
 {
+	syscall_init();
 	acpi_init();
 	apic_init();
 	timer_init();

@@ -14,6 +14,7 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/interrupts.h>
+#include <synthos/proc.h>
 
 #define PIT_HZ            1193182
 #define CALIBRATE_MS      10
@@ -36,6 +37,7 @@ static void timer_irq(void *ctx)
 {
 	(void)ctx;
 	time_tick();
+	sched_tick();
 }
 
 /* One PIT channel-2 countdown of CALIBRATE_MS; returns TSC and APIC ticks elapsed. */

@@ -15,6 +15,14 @@
 #include <arch/gdt.h>
 #include <arch/interrupts.h>
 #include <arch/panic.h>
+#include <arch/irq.h>
+#include <synthos/errno.h>
+#include <synthos/mm.h>
+#include <synthos/proc.h>
+#include <synthos/signal.h>
+#include <synthos/uaccess.h>
+
+void exit_to_user_mode(struct trap_frame *f);
 
 struct __packed idt_gate {
 	uint16_t offset_lo;
@@ -88,21 +96,87 @@ void vector_register(unsigned vector, irq_handler_t handler, void *ctx)
 	__atomic_store_n(&vector_handlers[vector].fn, handler, __ATOMIC_RELEASE);
 }
 
+uint64_t extable_fixup(uint64_t rip);
+
+/* An exception in user mode becomes a signal, as on Linux. */
+static void user_exception(struct trap_frame *f, unsigned vec)
+{
+	struct ksiginfo info = { .code = SI_KERNEL, .addr = f->rip };
+	int sig;
+
+	switch (vec) {
+	case 14: {
+		uint64_t cr2 = read_cr2();
+		int r = mm_handle_fault(cr2, f->error_code & 2, f->error_code & 16);
+		if (r == 0)
+			return;
+		sig = SIGSEGV;
+		info.addr = cr2;
+		info.code = (f->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+		if (r == -ENOMEM)
+			sig = SIGBUS;       /* Linux: VM_FAULT_OOM kills; close enough */
+		break;
+	}
+	case 0:  sig = SIGFPE; info.code = FPE_INTDIV; break;
+	case 16: case 19: sig = SIGFPE; info.code = 0; break;
+	case 1: case 3: sig = SIGTRAP; info.code = TRAP_BRKPT; break;
+	case 6:  sig = SIGILL; info.code = ILL_ILLOPN; break;
+	case 17: sig = SIGBUS; info.code = BUS_ADRERR; break;
+	default: sig = SIGSEGV; info.addr = 0; break;   /* #GP, #SS, #NP... */
+	}
+	info.signo = sig;
+	force_signal(sig, &info);
+}
+
+/* Page fault in kernel mode: a user access from uaccess.S, or a bug. */
+static bool kernel_fault_fixup(struct trap_frame *f)
+{
+	uint64_t fixup = extable_fixup(f->rip);
+	if (!fixup)
+		return false;
+	uint64_t cr2 = read_cr2();
+	if (cr2 < USER_TOP && !(f->error_code & 1) &&
+	    mm_handle_fault(cr2, f->error_code & 2, false) == 0)
+		return true;                    /* paged in: retry */
+	if (cr2 < USER_TOP && (f->error_code & 1) && (f->error_code & 2) &&
+	    mm_handle_fault(cr2, true, false) == 0)
+		return true;                    /* copy-on-write: retry */
+	f->rip = fixup;
+	return true;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	unsigned vec = (unsigned)f->vector;
+	bool from_user = f->cs & 3;
 
+	if (from_user)
+		current->regs = f;
 	if (vec < 32) {
-		/* No user mode yet: every exception is the kernel's own. */
-		die(f);
+		if (from_user) {
+			arch_irq_enable();
+			user_exception(f, vec);
+		} else if (!(vec == 14 && kernel_fault_fixup(f))) {
+			die(f);
+		}
+	} else {
+		irq_counts[vec]++;
+		if (vec == VEC_SPURIOUS)
+			return;                       /* spurious: no EOI */
+		if (vec == VEC_LAPIC_TIMER) {
+			if (from_user)
+				current->utime_ticks++;
+			else
+				current->stime_ticks++;
+		}
+		if (vector_handlers[vec].fn)
+			vector_handlers[vec].fn(vector_handlers[vec].ctx);
+		else
+			pr_warn("unexpected interrupt on vector %u\n", vec);
+		lapic_eoi();
 	}
-
-	irq_counts[vec]++;
-	if (vec == VEC_SPURIOUS)
-		return;                       /* spurious: no EOI */
-	if (vector_handlers[vec].fn)
-		vector_handlers[vec].fn(vector_handlers[vec].ctx);
-	else
-		pr_warn("unexpected interrupt on vector %u\n", vec);
-	lapic_eoi();
+	if (from_user) {
+		arch_irq_enable();
+		exit_to_user_mode(f);
+	}
 }

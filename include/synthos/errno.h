@@ -61,4 +61,17 @@
 #define EINPROGRESS    115
 #define ECANCELED      125
 
+
+/*
+ * Kernel-internal: never seen by user space. A blocking call interrupted by
+ * a signal returns one of these; the signal code turns it into EINTR or
+ * restarts the call (Linux's semantics, same numbers).
+ *   ERESTARTSYS    restart if the handler has SA_RESTART or there is no handler
+ *   ERESTARTNOINTR always restart
+ *   ERESTARTNOHAND restart only if no handler ran (poll, select, pause...)
+ */
+#define ERESTARTSYS    512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+
 #endif

@@ -51,20 +51,27 @@ struct phys_range {
 struct kmem_cache;
 
 /*
- * One per physical frame, 40 bytes (about 1% of RAM). Pages that are
- * neither free-block heads nor allocated-block heads (the "tail" pages of
- * a block) have no flags except PG_slab on slab tails.
+ * One per physical frame, 48 bytes (1.2% of RAM; 16 bytes of headroom
+ * below the 64-byte limit). Only the first page of a block says what the
+ * block is (PG_buddy or PG_head, plus order); its other pages carry no
+ * flags, except PG_slab and slab_cache on every page of a slab.
  *
  * Protected by the page allocator's lock: flags (PG_reserved, PG_buddy,
  * PG_head), order, and lru while PG_buddy. Once a block is allocated its
  * owner controls the rest: the slab allocator protects PG_slab, PG_large,
- * inuse, lru, slab_cache and freelist with the owning cache's lock.
+ * inuse, lru, slab_cache and freelist with the owning cache's lock; the
+ * user-memory code (kernel/mm/vm.c) owns refcount for the pages it maps.
+ * refcount is 0 on every page that reaches the allocator: alloc_pages()
+ * hands pages out with 0, and free_pages() panics on a page that still has
+ * references (freeing a page that is still mapped somewhere).
  */
 struct page {
 	uint32_t flags;                 /* PG_* */
 	uint8_t  order;                 /* PG_buddy or PG_head: the block's order */
 	uint8_t  pad_;
 	uint16_t inuse;                 /* slab head: objects handed out */
+	uint32_t refcount;              /* owner's reference count, see above */
+	uint32_t pad2_;
 	struct list_head lru;           /* PG_buddy: free list; slab head: partial list */
 	struct kmem_cache *slab_cache;  /* PG_slab: owning cache (every page of a slab) */
 	void *freelist;                 /* slab head: first free object, NULL if full */

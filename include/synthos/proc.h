@@ -52,6 +52,7 @@ struct task {
 	struct list_head sleep_link;     /* timed sleepers; scheduler lock */
 	uint64_t wake_at_ns;             /* for timed sleeps (0: none) */
 	bool need_resched;               /* set by the tick; checked on the way out */
+	bool on_rq;                      /* on the run queue; scheduler lock */
 
 	/* Signals (kernel/signal.c). */
 	sigset_t blocked;                /* own */
@@ -64,6 +65,8 @@ struct task {
 	/* User-visible thread state. */
 	struct trap_frame *regs;         /* user registers at the last kernel entry */
 	uint64_t fs_base;                /* own (arch_prctl / CLONE_SETTLS) */
+	uint64_t gs_base;                /* own (arch_prctl ARCH_SET_GS) */
+	bool user;                       /* has a user context (not a kernel thread) */
 	int *clear_child_tid;            /* CLONE_CHILD_CLEARTID / set_tid_address */
 	void *robust_list;
 	size_t robust_len;
@@ -72,6 +75,7 @@ struct task {
 	char comm[TASK_COMM_LEN];
 	uint64_t utime_ticks, stime_ticks;
 	int exit_code;                   /* for the reaper */
+	bool exit_now;                   /* another thread exec'd or exit_group'd: leave */
 	struct task *vfork_parent_wait;  /* unused until vfork */
 };
 
@@ -94,6 +98,10 @@ struct proc {
 	bool stopped_report;             /* WUNTRACED: a stop not yet reported */
 	bool continued_report;           /* WCONTINUED */
 	int stop_signal;
+	int exit_signal;                 /* sent to the parent at exit (clone's low byte) */
+	bool exiting;                    /* exit_group or a fatal signal is under way */
+	struct waitq vfork_wq;           /* a CLONE_VFORK parent waits here */
+	bool vfork_done;                 /* set at exec or exit of a vfork child */
 
 	struct proc *parent;             /* proc_tree_lock */
 	struct list_head children;       /* proc_tree_lock */
@@ -135,6 +143,35 @@ void sched_tick(void);                /* from the timer interrupt */
 void wake_up_task(struct task *t);    /* make runnable if sleeping */
 void sched_add(struct task *t);       /* a new task */
 void sched_yield(void);
+/* Called by a new thread on its first run, to finish the switch into it. */
+void sched_new_thread_started(void);
+/* The dead thread's stack and struct are freed once another runs. */
+__attribute__((noreturn)) void sched_exit_current(void);
+/* The idle loop (the boot thread, once init is started). */
+__attribute__((noreturn)) void sched_idle(void);
+
+/* Exits (kernel/exit.c). wait_status is the wait4 encoding: (code << 8) for
+ * exit(code), or the signal number (| 0x80 for a core dump) when killed. */
+__attribute__((noreturn)) void do_exit_thread(int code);
+__attribute__((noreturn)) void do_exit_group(int wait_status);
+/* Job control (kernel/signal.c): stop every thread of p / resume them. Stops
+ * and continues are reported to the parent (SIGCHLD unless SA_NOCLDSTOP,
+ * and wake_up(&parent->child_exit_wq) for wait4 WUNTRACED/WCONTINUED). */
+void proc_stop(struct proc *p, int sig);
+void proc_continue(struct proc *p);
+/* Serializes changes to the process tree and process state. */
+extern spinlock_t proc_tree_lock;
+
+/* Lifecycle helpers shared by proc.c, fork.c, exit.c and exec.c. */
+int alloc_id(void);
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+void proc_link(struct proc *p, struct proc *parent);
+void proc_unlink(struct proc *p);
+void proc_set_cmdline(struct proc *p, const char *args, size_t len);
+/* execve's core: path and the argument vectors are kernel copies. */
+int do_execve(const char *path, char *const argv[], char *const envp[], struct trap_frame *regs);
+int futex_wake(uint32_t *uaddr, int n);
 
 /* Start the first user process: init= with the boot arguments. */
 __attribute__((noreturn)) void start_init(const char *path);

@@ -20,5 +20,7 @@ void time_set_tsc_rate(uint64_t tsc_hz, uint64_t tsc_at_boot);
 uint64_t time_tsc_hz(void);
 void time_tick(void);                 /* from the timer interrupt */
 void time_delay_us(uint64_t us);      /* busy-wait; for drivers only */
+/* CLOCK_REALTIME in ns since the epoch (kernel/time_syscalls.c). */
+int64_t realtime_ns(void);
 
 #endif

@@ -3,7 +3,12 @@
  * (kernel/sched.c).
  *
  *   int r = wait_event_interruptible(pipe->readers_wq, pipe_has_data(pipe));
- *   if (r) return r;          // -EINTR: a signal arrived first
+ *   if (r) return r;          // -ERESTARTSYS: a signal arrived first
+ *
+ * Return -ERESTARTSYS from the system call as it is: the signal code makes
+ * it EINTR, or restarts the call under SA_RESTART, as Linux does. Calls
+ * Linux never restarts (poll, select, nanosleep...) return -EINTR or
+ * -ERESTARTNOHAND themselves.
  *
  * The task marks itself sleeping *before* testing the condition, so a
  * wake_up() between the test and schedule() makes schedule() return at
@@ -26,7 +31,7 @@ struct waitq {
 };
 
 struct wait_entry {
-	struct task *task;
+	struct task *task;              /* NULL until prepare_to_wait queued it */
 	struct list_head link;
 };
 
@@ -47,13 +52,13 @@ bool schedule_until(uint64_t deadline_ns);
 
 #define wait_event_interruptible(wq, cond) ({                                \
 	int wev_r_ = 0;                                                      \
-	struct wait_entry wev_e_;                                            \
+	struct wait_entry wev_e_ = { 0 };                                            \
 	for (;;) {                                                           \
 		prepare_to_wait(&(wq), &wev_e_, true);                        \
 		if (cond)                                                    \
 			break;                                               \
 		if (current_signal_pending()) {                              \
-			wev_r_ = -EINTR;                                     \
+			wev_r_ = -ERESTARTSYS;                                     \
 			break;                                               \
 		}                                                            \
 		schedule();                                                  \
@@ -65,13 +70,13 @@ bool schedule_until(uint64_t deadline_ns);
 /* As above, with an absolute deadline on time_ns() (0: none): -ETIMEDOUT. */
 #define wait_event_interruptible_until(wq, cond, deadline) ({                \
 	int wev_r_ = 0;                                                      \
-	struct wait_entry wev_e_;                                            \
+	struct wait_entry wev_e_ = { 0 };                                            \
 	for (;;) {                                                           \
 		prepare_to_wait(&(wq), &wev_e_, true);                        \
 		if (cond)                                                    \
 			break;                                               \
 		if (current_signal_pending()) {                              \
-			wev_r_ = -EINTR;                                     \
+			wev_r_ = -ERESTARTSYS;                                     \
 			break;                                               \
 		}                                                            \
 		if (!schedule_until(deadline)) {                             \
@@ -85,7 +90,7 @@ bool schedule_until(uint64_t deadline_ns);
 
 /* Uninterruptible: only the condition ends the wait. */
 #define wait_event(wq, cond) ({                                              \
-	struct wait_entry wev_e_;                                            \
+	struct wait_entry wev_e_ = { 0 };                                            \
 	for (;;) {                                                           \
 		prepare_to_wait(&(wq), &wev_e_, false);                       \
 		if (cond)                                                    \

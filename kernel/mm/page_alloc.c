@@ -394,6 +394,12 @@ void free_pages(struct page *pg, unsigned order)
 		panic("free_pages: pfn 0x%lx still belongs to the slab allocator",
 		      (unsigned long)pfn);
 	}
+	if (pg->refcount) {
+		uint32_t refs = pg->refcount;
+		spin_unlock_irqrestore(&zone_lock, flags);
+		panic("free_pages: pfn 0x%lx still has %u references",
+		      (unsigned long)pfn, refs);
+	}
 	pg->flags &= ~PG_head;
 	pg->order = 0;
 	nr_free += (size_t)1 << order;

@@ -7,12 +7,6 @@ page_alloc_SRCS := kernel/mm/page_alloc.c \
 		   tests/unit/host/klog_host.c tests/unit/host/phys_mem.c
 slab_SRCS := kernel/mm/slab.c kernel/mm/page_alloc.c \
 	     tests/unit/host/klog_host.c tests/unit/host/phys_mem.c
-# <synthos/compiler.h> defines __always_inline, which glibc's <sys/cdefs.h>
-# (pulled in by klog_host.c and the tests) also defines; as a system
-# directory, include/ may redefine it silently. Drop these lines once
-# compiler.h guards that definition.
-page_alloc_HOST_CFLAGS := -isystem include
-slab_HOST_CFLAGS := -isystem include
 
 # Headers the generic rule does not know about.
 $(BUILD)/unit/test_page_alloc $(BUILD)/unit/test_slab: \

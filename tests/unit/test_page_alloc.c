@@ -47,12 +47,17 @@ static const struct phys_range std_reserved[] = {
 #define STD_MEMMAP_END   (STD_MEMMAP_START + \
 	((STD_MAX_PFN * sizeof(struct page) + PAGE_SIZE - 1) & PAGE_MASK))
 
+/* Pages a memmap for npfn frames takes; tests derive layouts from it so
+ * they keep working if struct page changes size. */
+#define MEMMAP_PAGES(npfn) (((npfn) * sizeof(struct page) + PAGE_SIZE - 1) / PAGE_SIZE)
+
 /* ---- the model --------------------------------------------------------- */
 
 static pfn_t m_max;             /* pfns the model covers */
 static uint8_t *m_managed;      /* 1: the allocator should own this pfn */
 static uint8_t *m_owned;        /* 1: the test holds this pfn now */
 static size_t m_owned_pages;
+static size_t m_managed_pages;
 
 struct blk { struct page *pg; unsigned order; };
 static struct blk *live;        /* blocks the test holds */
@@ -84,8 +89,10 @@ static void model_add(const struct phys_range *u, int nu,
 	struct phys_range mm = page_alloc_memmap_range();
 	for (pfn_t p = lo; p < hi && p < m_max; p++)
 		if (p != 0 && range_covers(u, nu, p) && !range_touches(r, nr, p) &&
-		    !range_touches(&mm, 1, p))
+		    !range_touches(&mm, 1, p) && !m_managed[p]) {
 			m_managed[p] = 1;
+			m_managed_pages++;
+		}
 }
 
 static void model_reset(pfn_t max)
@@ -98,15 +105,13 @@ static void model_reset(pfn_t max)
 	m_owned = calloc(max, 1);
 	live = calloc(max + 1, sizeof(*live));
 	m_owned_pages = 0;
+	m_managed_pages = 0;
 	nlive = 0;
 }
 
 static size_t model_managed(void)
 {
-	size_t n = 0;
-	for (pfn_t p = 0; p < m_max; p++)
-		n += m_managed[p];
-	return n;
+	return m_managed_pages;
 }
 
 static bool model_free(pfn_t p)
@@ -313,27 +318,30 @@ UT_TEST(memmap_placed_lowest_and_reserved)
 
 UT_TEST(memmap_skips_small_gaps_and_reserved)
 {
-	/* 32 MiB: the memmap needs 8192 * 40 B = 80 pages. Ranges unsorted.
-	 * The low range (63 pages) is too small; after 1 MiB a reservation
-	 * leaves only 64 pages in front; right after it there are exactly 80
-	 * pages before a one-byte reservation (which reserves its whole page). */
-	static const struct phys_range u[] = {
+	/* 32 MiB: the memmap needs n = MEMMAP_PAGES(8192) pages (96 for a
+	 * 48-byte struct page). Ranges unsorted. The low range (63 pages) is
+	 * too small; after 1 MiB a reservation leaves n - 1 pages in front,
+	 * one short; right after it there are exactly n pages before a
+	 * one-byte reservation (which reserves its whole page). */
+	const phys_addr_t n = MEMMAP_PAGES(8192) * PAGE_SIZE;
+	const struct phys_range u[] = {
 		{ 0x100000, 0x2000000 },
 		{ 0x1000, 0x40000 },
 	};
-	static const struct phys_range r[] = {
-		{ 0x140000, 0x150000 },
-		{ 0x1a0000, 0x1a0001 },
+	const struct phys_range r[] = {
+		{ 0x100000 + n - PAGE_SIZE, 0x100000 + n },
+		{ 0x100000 + 2 * n, 0x100000 + 2 * n + 1 },
 	};
 	struct phys_range mm;
 
+	UT_CHECK(n > 0x40000 - 0x1000);
 	host_phys_create(32);
 	UT_CHECK_EQ(page_alloc_init(u, 2, r, 2, 0x2000000), 0);
 	mm = page_alloc_memmap_range();
-	UT_CHECK_EQ(mm.start, 0x150000);
-	UT_CHECK_EQ(mm.end, 0x1a0000);
-	UT_CHECK(phys_to_page(0x1a0000)->flags & PG_reserved);
-	UT_CHECK(!(phys_to_page(0x1a1000)->flags & PG_reserved));
+	UT_CHECK_EQ(mm.start, 0x100000 + n);
+	UT_CHECK_EQ(mm.end, 0x100000 + 2 * n);
+	UT_CHECK(phys_to_page(0x100000 + 2 * n)->flags & PG_reserved);
+	UT_CHECK(!(phys_to_page(0x100000 + 2 * n + PAGE_SIZE)->flags & PG_reserved));
 	model_reset(0x2000000 >> PAGE_SHIFT);
 	model_add(u, 2, r, 2, 0, 0x2000);
 	UT_CHECK_EQ(page_alloc_total_pages(), model_managed());
@@ -343,9 +351,11 @@ UT_TEST(memmap_skips_small_gaps_and_reserved)
 
 UT_TEST(memmap_must_be_below_mapped_limit)
 {
-	/* With only 1.5 MiB mapped, the 160-page memmap fits nowhere. */
+	/* With only 1.5 MiB mapped, the memmap (more than 128 pages) fits
+	 * nowhere. */
 	int saved = console_loglevel;
 
+	UT_CHECK(MEMMAP_PAGES(STD_MAX_PFN) > 128);
 	console_loglevel = LOG_CRIT;
 	UT_CHECK_EQ(std_setup(0x180000), -ENOMEM);
 	/* With 2 MiB mapped it fits at 1 MiB exactly and only RAM below the
@@ -389,23 +399,54 @@ UT_TEST(unaligned_ranges_use_whole_pages_only)
 		{ 0x200001, 0x201000 },   /* no whole page: does not raise max pfn */
 	};
 	static const struct phys_range r[] = { { 0x105fff, 0x106001 } };  /* 0x105, 0x106 */
+	const size_t n = MEMMAP_PAGES(0x10a);   /* 3 or 4: fits in 0x101..0x104 */
 	struct page *pg;
 
+	UT_CHECK(n <= 4);
 	host_phys_create(4);
 	UT_CHECK_EQ(page_alloc_init(u, 2, r, 1, 4 * MiB), 0);
 	UT_CHECK_EQ(page_alloc_max_pfn(), 0x10a);
-	/* 0x10a struct pages = 3 pages of memmap, at the lowest spot. */
 	UT_CHECK_EQ(page_alloc_memmap_range().start, 0x101000);
-	UT_CHECK_EQ(page_alloc_memmap_range().end, 0x104000);
+	UT_CHECK_EQ(page_alloc_memmap_range().end, 0x101000 + n * PAGE_SIZE);
 	model_reset(0x10a);
 	model_add(u, 2, r, 1, 0, 0x10a);
-	UT_CHECK_EQ(model_managed(), 4);        /* 0x104, 0x107, 0x108, 0x109 */
-	UT_CHECK_EQ(page_alloc_total_pages(), 4);
+	/* 9 whole pages, 2 reserved, n for the memmap. */
+	UT_CHECK_EQ(model_managed(), 7 - n);
+	UT_CHECK_EQ(page_alloc_total_pages(), 7 - n);
 	UT_CHECK(free_lists_match_model());
 	while ((pg = alloc_pages(0)) != NULL)
 		UT_CHECK(own(pg, 0) == NULL);
-	UT_CHECK_EQ(m_owned_pages, 4);
+	UT_CHECK_EQ(m_owned_pages, 7 - n);
 	UT_CHECK(give_back_all());
+	UT_CHECK_EQ(page_alloc_check(), 0);
+}
+
+UT_TEST(never_touches_past_memmap_end)
+{
+	/* 6 MiB: 1536 struct pages fill whole pages exactly (1536 * 8k bytes
+	 * is 3k pages), at pfn 1 onwards, and the last block [1024, 1536) has
+	 * its buddy at pfn 1536, one past the memmap. The page after the
+	 * memmap is reserved and poisoned, so looking at that buddy's struct
+	 * page would stop the test. */
+	const phys_addr_t end = PAGE_SIZE + 1536 * sizeof(struct page);
+	const struct phys_range u = { PAGE_SIZE, 6 * MiB };
+	const struct phys_range r = { end, end + PAGE_SIZE };
+	struct page *pg;
+
+	UT_CHECK(IS_ALIGNED(end, PAGE_SIZE));
+	host_phys_create(8);
+	host_phys_poison(r.start, r.end);
+	UT_CHECK_EQ(page_alloc_init(&u, 1, &r, 1, 6 * MiB), 0);
+	UT_CHECK_EQ(page_alloc_memmap_range().start, PAGE_SIZE);
+	UT_CHECK_EQ(page_alloc_memmap_range().end, end);
+	model_reset(1536);
+	model_add(&u, 1, &r, 1, 0, 1536);
+	UT_CHECK(free_lists_match_model());
+	while ((pg = alloc_pages(0)) != NULL)
+		UT_CHECK(own(pg, 0) == NULL);
+	UT_CHECK(give_back_all());
+	UT_CHECK(free_lists_match_model());
+	UT_CHECK_EQ(page_alloc_free_blocks(9), 2);   /* [512, 1024) and [1024, 1536) */
 	UT_CHECK_EQ(page_alloc_check(), 0);
 }
 
@@ -454,9 +495,9 @@ UT_TEST(split_and_merge_exact)
 
 	/* 8 MiB, RAM from 4 MiB: exactly one max-order block. */
 	UT_CHECK_EQ(plain_setup(8, 4 * MiB, 8 * MiB), 0);
-	/* (The memmap sits at 4 MiB: 2048 * 40 B = 20 pages.) */
+	/* (The memmap sits at 4 MiB: 2048 struct pages.) */
 	UT_CHECK_EQ(page_alloc_memmap_range().start, 4 * MiB);
-	UT_CHECK_EQ(page_alloc_total_pages(), 1024 - 20);
+	UT_CHECK_EQ(page_alloc_total_pages(), 1024 - MEMMAP_PAGES(2048));
 	UT_CHECK(free_lists_match_model());
 
 	host_phys_create(8);
@@ -842,6 +883,26 @@ UT_TEST(slab_owned_page_panics)
 	UT_CHECK_EQ(page_alloc_check(), 0);
 }
 
+UT_TEST(referenced_page_panics)
+{
+	struct page *pg;
+
+	UT_CHECK_EQ(std_setup(64 * MiB), 0);
+	/* Fresh pages come with no references, whatever was there before. */
+	for (int i = 0; i < 100; i++) {
+		pg = alloc_pages(i % 3);
+		UT_CHECK_EQ(pg->refcount, 0);
+		if (i % 2)
+			free_pages(pg, i % 3);
+	}
+	pg = alloc_pages(0);
+	pg->refcount = 2;               /* e.g. mapped by two processes */
+	EXPECT_PANIC(free_pages(pg, 0), "still has 2 references");
+	pg->refcount = 0;
+	free_pages(pg, 0);
+	UT_CHECK_EQ(page_alloc_check(), 0);
+}
+
 UT_TEST(corrupted_free_list_panics_on_alloc)
 {
 	struct page *pg;
@@ -946,7 +1007,7 @@ UT_TEST(dump_and_struct_page_size)
 	int saved = console_loglevel;
 
 	UT_CHECK(sizeof(struct page) <= 64);
-	UT_CHECK_EQ(sizeof(struct page), 40);
+	UT_CHECK_EQ(sizeof(struct page), 48);
 	UT_CHECK_EQ(std_setup(64 * MiB), 0);
 	console_loglevel = LOG_EMERG;   /* just must not crash; keep output clean */
 	page_alloc_dump();

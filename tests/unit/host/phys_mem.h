@@ -7,7 +7,8 @@
  * physically, and sets host_phys_base so that phys_to_virt(p) from the
  * hosted <arch/page.h> is host_phys_base + p. The memory starts out
  * filled with garbage, never zero, so code that forgets to initialize
- * something does not pass by luck. Each call frees the previous memory.
+ * something does not pass by luck. Each call replaces the previous memory
+ * (reusing it, refilled, when the size is the same).
  *
  * host_phys_poison() marks a physical range inaccessible under ASan (a
  * no-op without it): tests poison the holes and reserved ranges of their

@@ -14,7 +14,12 @@
 #define VEC_SPURIOUS     0xff
 #define NR_ISA_IRQS      16
 
-/* What entry.S pushes, lowest address first. */
+/*
+ * What entry.S (and the syscall entry) pushes, lowest address first. For a
+ * system call, vector is VEC_SYSCALL and error_code holds the call number
+ * as it came in (Linux's orig_rax), which syscall restart needs.
+ */
+#define VEC_SYSCALL 0x100
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;

@@ -1,0 +1,41 @@
+/*
+ * arch/percpu.h - per-CPU data, reached through GS in kernel mode.
+ *
+ * In kernel mode MSR_GS_BASE points at this CPU's struct percpu and
+ * MSR_KERNEL_GS_BASE holds the user's GS base; every entry from user mode
+ * (syscall, interrupt, exception) does swapgs first and every return does it
+ * last. The assembly reads fields by offset: keep PERCPU_* in step.
+ */
+#ifndef ARCH_PERCPU_H
+#define ARCH_PERCPU_H
+
+#define PERCPU_KERNEL_RSP 0
+#define PERCPU_USER_RSP   8
+#define PERCPU_CURRENT    16
+
+#ifndef __ASSEMBLY__
+#include <synthos/types.h>
+
+struct task;
+
+struct percpu {
+	uint64_t kernel_rsp;      /* top of the current task's kernel stack */
+	uint64_t user_rsp;        /* scratch: user RSP during syscall entry */
+	struct task *cur;          /* the running thread ("current") */
+	struct percpu *self;
+};
+
+extern struct percpu percpu0;
+
+static inline struct task *percpu_current(void)
+{
+	struct task *t;
+	__asm__ __volatile__("movq %%gs:%c1, %0" : "=r"(t) : "i"(PERCPU_CURRENT));
+	return t;
+}
+
+void percpu_init(void);
+void syscall_init(void);
+#endif
+
+#endif

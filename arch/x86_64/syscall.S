@@ -1,0 +1,125 @@
+/*
+ * syscall.S - the system-call entry and the common return to user mode.
+ *
+ * `syscall` arrives here (MSR_LSTAR) with the user RIP in RCX, RFLAGS in
+ * R11, interrupts masked (SFMASK clears IF, DF, TF, AC), still on the user
+ * stack and user GS. We switch to the thread's kernel stack and build the
+ * same struct trap_frame an interrupt builds (vector = VEC_SYSCALL,
+ * error_code = the call number, Linux's orig_rax), so that signal delivery,
+ * execve and sigreturn see one frame layout. syscall_dispatch() makes the
+ * one indexed call through the thread's vector table and does the exit work.
+ *
+ * All returns to user mode go through return_to_user: restore every
+ * register from the frame, swapgs, iretq. (iretq restores RCX and R11 too,
+ * which sigreturn needs; under -icount it costs one instruction, like
+ * sysret.)
+ */
+#include <arch/percpu.h>
+
+#define USER_CS 0x23
+#define USER_DS 0x1b
+#define VEC_SYSCALL 0x100
+
+	.text
+	.globl syscall_entry
+	.balign 16
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KERNEL_RSP, %rsp
+	pushq $USER_DS                  /* ss */
+	pushq %gs:PERCPU_USER_RSP       /* rsp */
+	pushq %r11                      /* rflags */
+	pushq $USER_CS                  /* cs */
+	pushq %rcx                      /* rip */
+	pushq %rax                      /* error_code: orig_rax */
+	pushq $VEC_SYSCALL              /* vector */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	xorl %ebp, %ebp                 /* backtraces stop here */
+	sti
+	movq %rsp, %rdi
+	call syscall_dispatch
+	/* fall through */
+
+	.globl return_to_user
+return_to_user:
+	cli
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp
+	swapgs
+	iretq
+
+/*
+ * A new thread's first switch lands here (see task_prepare_user): the
+ * user frame sits at the top of its kernel stack.
+ */
+	.globl new_thread_to_user
+new_thread_to_user:
+	movq %rsp, %rdi
+	call new_thread_finish
+	jmp return_to_user
+
+/*
+ * A new thread that first runs kernel code (the init thread's execve)
+ * lands here with the function in RBX and its user frame at RSP.
+ */
+	.globl kthread_to_user
+kthread_to_user:
+	call sched_new_thread_started
+	movq %rsp, %rdi
+	call *%rbx
+	movq %rsp, %rdi
+	call exit_to_user_mode
+	jmp return_to_user
+
+/*
+ * switch_context(&prev->ksp, next->ksp): save the callee-saved registers on
+ * this stack, park RSP in prev, load next's RSP, pop its registers, return
+ * into wherever next left off (or new_thread_to_user / a kernel thread's
+ * start for a thread that never ran).
+ */
+	.globl switch_context
+switch_context:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret

@@ -1,0 +1,109 @@
+/*
+ * syscall.c - system-call dispatch and the work done on every way back to
+ * user mode.
+ *
+ * syscall_dispatch() is the whole generic path: one indexed call through
+ * the running thread's vector table (struct task.vtable, Synthesis's TTE).
+ * The table starts as the generic one (syscall_table); the synthesizer will
+ * give threads their own tables whose entries point at synthesized code.
+ * Slots no kernel file implements hold sys_ni_syscall, which answers
+ * -ENOSYS and logs the call's name once.
+ *
+ * exit_to_user_mode() runs with interrupts on before every return to user
+ * mode: reschedule if the tick asked for it, deliver pending signals.
+ */
+#include <synthos/log.h>
+#include <synthos/proc.h>
+#include <synthos/signal.h>
+#include <synthos/syscall.h>
+#include <synthos/errno.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/interrupts.h>
+#include <arch/percpu.h>
+
+struct percpu percpu0;
+syscall_fn syscall_table[NR_SYSCALLS];
+extern const syscall_fn syscall_entries[NR_SYSCALLS];
+extern char syscall_entry[];
+
+void percpu_init(void)
+{
+	percpu0.self = &percpu0;
+	wrmsr(MSR_GS_BASE, (uint64_t)&percpu0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+static uint64_t ni_logged[NR_SYSCALLS / 64];
+
+static long sys_ni_syscall(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			   uint64_t e, uint64_t f)
+{
+	uint64_t nr = current->regs->error_code;
+	if (nr < NR_SYSCALLS && !(ni_logged[nr / 64] & (1UL << (nr % 64)))) {
+		ni_logged[nr / 64] |= 1UL << (nr % 64);
+		pr_info("syscall %llu (%s) is not implemented: -ENOSYS (logged once)\n",
+			(unsigned long long)nr,
+			syscall_names[nr] ? syscall_names[nr] : "unknown");
+	}
+	return -ENOSYS;
+}
+
+void syscall_table_init(void)
+{
+	for (int i = 0; i < NR_SYSCALLS; i++)
+		syscall_table[i] = syscall_entries[i] ? syscall_entries[i] : sys_ni_syscall;
+}
+
+void syscall_init(void)
+{
+	syscall_table_init();
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* STAR[47:32]: kernel CS (SS = +8); STAR[63:48]: base for user SS (+8) and CS (+16). */
+	wrmsr(MSR_STAR, ((uint64_t)KERNEL_CS << 32) | ((uint64_t)(USER_DS - 8) << 48));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	/* Masked on entry: IF, TF, DF, AC, NT. */
+	wrmsr(MSR_SFMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+}
+
+void exit_to_user_mode(struct trap_frame *f)
+{
+	struct task *t = current;
+	for (;;) {
+		if (t->exit_now)
+			do_exit_thread(0);
+		if (t->need_resched) {
+			t->need_resched = false;
+			schedule();
+			continue;
+		}
+		if (task_signal_pending(t) || (f->vector == VEC_SYSCALL &&
+		    (int64_t)f->rax <= -ERESTARTSYS && (int64_t)f->rax >= -ERESTARTNOHAND)) {
+			signal_deliver(f);      /* handles everything pending */
+			if (t->need_resched)
+				continue;
+		}
+		break;
+	}
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct task *t = current;
+	uint64_t nr = f->rax;
+
+	t->regs = f;
+	if (likely(nr < NR_SYSCALLS))
+		f->rax = (uint64_t)t->vtable[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+	else
+		f->rax = (uint64_t)-ENOSYS;
+	exit_to_user_mode(f);
+}
+
+/* First return to user mode of a new thread (fork/clone child, init). */
+void new_thread_finish(struct trap_frame *f)
+{
+	sched_new_thread_started();
+	current->regs = f;
+	exit_to_user_mode(f);
+}

@@ -1,0 +1,45 @@
+/*
+ * ramfs.h - the in-memory filesystem's private inode data, shared by
+ * ramfs.c (namespace: directories, symlinks, the super block) and
+ * ramfs_file.c (regular files' pages).
+ */
+#ifndef KERNEL_FS_RAMFS_H
+#define KERNEL_FS_RAMFS_H
+
+#include <synthos/list.h>
+#include <synthos/vfs.h>
+
+/* A name in a directory. cookie orders the list and is the getdents
+ * position, so a reader's offset stays valid while entries come and go. */
+struct ramfs_dirent {
+	struct list_head link;          /* ramfs_node.entries, ascending cookie */
+	struct inode *inode;            /* counted by inode->nlink, not refcount */
+	uint64_t cookie;
+	size_t len;
+	char name[];
+};
+
+/* inode->priv of every ramfs inode; which part is used depends on the type. */
+struct ramfs_node {
+	/* directories */
+	struct list_head entries;
+	uint64_t next_cookie;           /* 0 and 1 are "." and ".." */
+	size_t count;                   /* entries */
+	struct inode *parent;           /* NULL once removed (and for the root) */
+	/* regular files: a radix tree of pages, RAMFS_FANOUT slots per node;
+	 * height h covers RAMFS_FANOUT^h pages (height 0: root is page 0). */
+	void *root;
+	unsigned height;
+	/* symlinks: the target, NUL-terminated (inode->size is its length) */
+	char *target;
+};
+
+#define RAMFS_SHIFT 9
+#define RAMFS_FANOUT (1u << RAMFS_SHIFT)
+#define RAMFS_MAX_SIZE ((uint64_t)INT64_MAX)
+
+extern const struct file_ops ramfs_file_fops;
+int ramfs_truncate(struct inode *ino, uint64_t size);
+void ramfs_free_pages(struct inode *ino);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * ramfs_file.c - the contents of ramfs regular files.
+ *
+ * A file's bytes live in whole pages from the page allocator, found
+ * through a radix tree of page-sized nodes (512 slots each) that grows in
+ * height as the file does: one level covers 2 MiB, two levels 1 GiB,
+ * three 512 GiB, up to six (beyond the 2^63-byte maximum). Missing pages
+ * are holes and read as zeroes, so sparse files and ftruncate to a large
+ * size cost nothing until written.
+ *
+ * Invariant: every byte of a page at or past inode->size is zero. Writes
+ * only fill bytes below the new size, and shrinking zeroes the tail of
+ * the last page kept, so growing again (ftruncate, a write past EOF)
+ * needs no clearing.
+ *
+ * inode->blocks counts data pages (in 512-byte units); tree nodes are
+ * overhead, as Linux's tmpfs does not count its radix nodes either.
+ *
+ * Locking: none (see <synthos/vfs.h>). read and write copy to and from
+ * user memory page by page; a fault there is served without sleeping,
+ * so no truncate can run in between.
+ */
+#include <synthos/errno.h>
+#include <synthos/page_alloc.h>
+#include <synthos/string.h>
+#include <synthos/vfs.h>
+#include <arch/page.h>
+#include "internal.h"
+#include "ramfs.h"
+
+#define RAMFS_MAX_HEIGHT 6
+
+/* Pages a tree of height h covers. */
+static uint64_t span(unsigned h)
+{
+	return 1ULL << (RAMFS_SHIFT * h);
+}
+
+/* The slot for page idx, creating the path to it if create; NULL if it
+ * does not exist (or no memory). */
+static void **radix_slot(struct ramfs_node *rn, uint64_t idx, bool create)
+{
+	if (idx >= span(rn->height)) {
+		if (!create)
+			return NULL;
+		while (idx >= span(rn->height)) {
+			if (rn->height == RAMFS_MAX_HEIGHT)
+				return NULL;
+			if (rn->root) {
+				void **node = alloc_zeroed_page_va();
+				if (!node)
+					return NULL;
+				node[0] = rn->root;
+				rn->root = node;
+			}
+			rn->height++;
+		}
+	}
+	void **slot = &rn->root;
+	for (unsigned h = rn->height; h > 0; h--) {
+		void **node = *slot;
+		if (!node) {
+			if (!create)
+				return NULL;
+			node = alloc_zeroed_page_va();
+			if (!node)
+				return NULL;
+			*slot = node;
+		}
+		slot = &node[(idx >> (RAMFS_SHIFT * (h - 1))) & (RAMFS_FANOUT - 1)];
+	}
+	return slot;
+}
+
+static char *page_lookup(struct inode *ino, uint64_t idx)
+{
+	void **slot = radix_slot(ino->priv, idx, false);
+	return slot ? *slot : NULL;
+}
+
+static char *page_get(struct inode *ino, uint64_t idx)
+{
+	void **slot = radix_slot(ino->priv, idx, true);
+	if (!slot)
+		return NULL;
+	if (!*slot) {
+		*slot = alloc_zeroed_page_va();
+		if (*slot)
+			ino->blocks += PAGE_SIZE / 512;
+	}
+	return *slot;
+}
+
+/*
+ * Free every page of the subtree at *slot (height h, first page base)
+ * whose index is >= from, and the nodes left covering nothing kept.
+ */
+static void radix_trunc(struct inode *ino, void **slot, unsigned h, uint64_t base, uint64_t from)
+{
+	void *p = *slot;
+	if (!p)
+		return;
+	if (h == 0) {
+		if (base >= from) {
+			free_page_va(p);
+			ino->blocks -= PAGE_SIZE / 512;
+			*slot = NULL;
+		}
+		return;
+	}
+	void **node = p;
+	uint64_t sub = span(h - 1);
+	for (unsigned i = 0; i < RAMFS_FANOUT; i++) {
+		uint64_t b = base + i * sub;
+		if (b + sub <= from)
+			continue;
+		radix_trunc(ino, &node[i], h - 1, b, from);
+	}
+	if (base >= from) {
+		free_page_va(node);
+		*slot = NULL;
+	}
+}
+
+void ramfs_free_pages(struct inode *ino)
+{
+	struct ramfs_node *rn = ino->priv;
+	radix_trunc(ino, &rn->root, rn->height, 0, 0);
+	rn->height = 0;
+}
+
+int ramfs_truncate(struct inode *ino, uint64_t size)
+{
+	struct ramfs_node *rn = ino->priv;
+
+	if (size > RAMFS_MAX_SIZE)
+		return -EFBIG;
+	if (size < ino->size) {
+		uint64_t keep = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
+		radix_trunc(ino, &rn->root, rn->height, 0, keep);
+		if (size % PAGE_SIZE) {
+			char *page = page_lookup(ino, size / PAGE_SIZE);
+			if (page)
+				memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+		}
+	}
+	ino->size = size;
+	inode_touch(ino, true, true);
+	return 0;
+}
+
+static int uio_zero(struct uio *u, size_t n)
+{
+	if (u->user) {
+		if (clear_user(u->base, n))
+			return -EFAULT;
+	} else {
+		memset(u->base, 0, n);
+	}
+	u->base += n;
+	return 0;
+}
+
+static ssize_t ramfs_read(struct file *f, struct uio *u, size_t n, uint64_t *pos)
+{
+	struct inode *ino = f->inode;
+	uint64_t off = *pos;
+	size_t done = 0;
+
+	if (off >= ino->size)
+		return 0;
+	if (n > ino->size - off)
+		n = (size_t)(ino->size - off);
+	while (done < n) {
+		size_t in = off % PAGE_SIZE;
+		size_t chunk = MIN(PAGE_SIZE - in, n - done);
+		char *page = page_lookup(ino, off / PAGE_SIZE);
+		int err = page ? uio_copy_out(u, page + in, chunk) : uio_zero(u, chunk);
+		if (err) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		done += chunk;
+		off += chunk;
+	}
+	*pos = off;
+	return (ssize_t)done;
+}
+
+static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *pos)
+{
+	struct inode *ino = f->inode;
+	uint64_t off = (f->flags & O_APPEND) ? ino->size : *pos;
+	size_t done = 0;
+	int err = 0;
+
+	if (n == 0)
+		return 0;
+	if (off >= RAMFS_MAX_SIZE)
+		return -EFBIG;
+	if (n > RAMFS_MAX_SIZE - off)
+		n = (size_t)(RAMFS_MAX_SIZE - off);
+	while (done < n) {
+		size_t in = off % PAGE_SIZE;
+		size_t chunk = MIN(PAGE_SIZE - in, n - done);
+		char *page = page_get(ino, off / PAGE_SIZE);
+		if (!page) {
+			err = -ENOSPC;
+			break;
+		}
+		if (uio_copy_in(page + in, u, chunk)) {
+			err = -EFAULT;
+			break;
+		}
+		done += chunk;
+		off += chunk;
+		if (off > ino->size)
+			ino->size = off;
+	}
+	if (!done)
+		return err;
+	*pos = off;
+	inode_touch(ino, true, true);
+	return (ssize_t)done;
+}
+
+static int ramfs_fsync(struct file *f)
+{
+	return 0;
+}
+
+const struct file_ops ramfs_file_fops = {
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.llseek = generic_file_llseek,
+	.fsync = ramfs_fsync,
+};

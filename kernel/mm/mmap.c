@@ -1,0 +1,102 @@
+/*
+ * mmap.c - the memory system calls: mmap, munmap, mprotect, mremap, brk,
+ * madvise, msync, mincore-free. Argument checking follows Linux; the work
+ * is in vm.c.
+ */
+#include <synthos/errno.h>
+#include <synthos/mm.h>
+#include <synthos/proc.h>
+#include <synthos/syscall.h>
+#include <synthos/uaccess.h>
+#include <synthos/vfs.h>
+#include <arch/page.h>
+
+struct file *fd_get_file(int fd);   /* the VFS's lookup: a reference, or NULL */
+
+SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, unsigned, prot, unsigned, flags,
+		int, fd, uint64_t, off)
+{
+	struct mm *mm = current->proc->mm;
+	struct file *f = NULL;
+
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fd_get_file(fd);
+		if (!f)
+			return -EBADF;
+		if ((f->flags & O_ACCMODE) == O_WRONLY) {
+			file_put(f);
+			return -EACCES;
+		}
+	}
+	int64_t r = mm_map(mm, addr, len, prot, flags, f, (flags & MAP_ANONYMOUS) ? 0 : off);
+	if (f)
+		file_put(f);
+	if (r >= 0 && (flags & MAP_POPULATE)) {
+		/* Best effort, like Linux: errors surface at access. */
+		for (uint64_t a = (uint64_t)r; a < (uint64_t)r + len; a += PAGE_SIZE)
+			if (mm_handle_fault(a, false, false))
+				break;
+	}
+	return r;
+}
+
+SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
+{
+	return mm_unmap(current->proc->mm, addr, len);
+}
+
+SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, unsigned, prot)
+{
+	return mm_protect(current->proc->mm, addr, len, prot);
+}
+
+SYSCALL_DEFINE1(brk, uint64_t, want)
+{
+	struct mm *mm = current->proc->mm;
+	uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+	if (want < mm->brk_start)
+		return (long)mm->brk;
+	uint64_t new_end = ALIGN_UP(want, PAGE_SIZE);
+	if (new_end < want || new_end > USER_STACK_TOP - USER_STACK_MAX)
+		return (long)mm->brk;
+	if (new_end > old_end) {
+		/* Linux refuses to grow into another mapping. */
+		for (uint64_t a = old_end; a < new_end; a += PAGE_SIZE)
+			if (mm_find_vma(mm, a))
+				return (long)mm->brk;
+		int64_t r = mm_map(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
+		if (r < 0)
+			return (long)mm->brk;
+	} else if (new_end < old_end) {
+		mm_unmap(mm, new_end, old_end - new_end);
+	}
+	mm->brk = want;
+	return (long)want;
+}
+
+SYSCALL_DEFINE5(mremap, uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len,
+		unsigned, flags, uint64_t, new_addr)
+{
+	return mm_remap(current->proc->mm, old_addr, old_len, new_len, flags, new_addr);
+}
+
+SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, int, advice)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	/* MADV_DONTNEED (4) on private anonymous memory: drop the pages. */
+	if (advice == 4) {
+		struct vma *v = mm_find_vma(current->proc->mm, addr);
+		if (v && !v->file && (v->flags & MAP_TYPE) == MAP_PRIVATE)
+			return mm_discard(current->proc->mm, addr, len);
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, int, flags)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~7))
+		return -EINVAL;
+	return 0;
+}
