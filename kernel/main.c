@@ -12,6 +12,7 @@
 #include <synthos/bootinfo.h>
 #include <synthos/cmdline.h>
 #include <synthos/console.h>
+#include <synthos/devices.h>
 #include <synthos/initrd.h>
 #include <synthos/ktest.h>
 #include <synthos/log.h>
@@ -54,6 +55,7 @@ static void kmain_late(void *arg)
 	pr_info("boot: running on a guarded kernel stack\n");
 	initrd_init();
 
+	devices_init();         /* registers /dev and /proc before the root is built */
 	vfs_init();
 
 	if (boot_params.ktest[0]) {

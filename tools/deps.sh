@@ -2,14 +2,14 @@
 # deps.sh [GROUP...] - install the Debian packages synthos needs, if missing.
 # Idempotent and quiet when everything is present. Groups:
 #   build  compiler, binutils, make                  (always)
-#   run    QEMU                                      (make run, make test)
+#   run    QEMU, musl, BusyBox for the guest rootfs  (make run, make test)
 #   test   cpio, ASan/UBSan runtimes, GRUB ISO tools (make test)
 #   iso    grub-mkrescue and its helpers             (make iso)
 #   debug  gdb                                       (make debug)
 set -eu
 
 pkgs_build="gcc make binutils libc6-dev"
-pkgs_run="qemu-system-x86 cpio"
+pkgs_run="qemu-system-x86 cpio musl-tools busybox-static"
 pkgs_test="cpio libasan8 libubsan1 grub-pc-bin grub-common xorriso mtools"
 pkgs_iso="grub-pc-bin grub-common xorriso mtools"
 pkgs_debug="gdb"

@@ -6,7 +6,7 @@
  * trap_common, which saves the general registers into a struct trap_frame
  * (arch/interrupts.h) and calls trap_dispatch(frame). Entries from user mode
  * swap GS to the kernel's per-CPU base and leave through return_to_user
- * (syscall.S), which swaps it back. The CPU aligned RSP to
+ * (entry_syscall.S), which swaps it back. The CPU aligned RSP to
  * 16 before pushing its 5 words; with 2 + 15 more words the frame is
  * 176 bytes, so RSP is 16-byte aligned at the call.
  */

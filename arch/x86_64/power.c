@@ -17,6 +17,10 @@ void power_off(enum power_status status)
 		outb(DEBUG_EXIT_PORT, DEBUG_EXIT_PANIC);
 	else
 		acpi_poweroff();
+	/* The machine acts on these writes a little later: give it a moment
+	 * before saying it did not. */
+	for (volatile uint64_t spin = 0; spin < 50000000; spin++)
+		;
 	/* Still here: no debug-exit device, or S5 did not take. */
 	static const char msg[] = "System halted.\n";
 	console_write(msg, sizeof(msg) - 1);

@@ -2,7 +2,7 @@
  * switch.c - the machine side of a thread switch.
  *
  * What a switch saves and loads besides the callee-saved registers
- * (switch_context in syscall.S): the user FPU/SSE state (FXSAVE; the kernel
+ * (switch_context in entry_syscall.S): the user FPU/SSE state (FXSAVE; the kernel
  * never touches vector registers, so the live registers are the user's),
  * the user FS and GS bases, the kernel stack for the next entry (TSS RSP0
  * and the per-CPU copy the syscall entry uses), and CR3 when the address

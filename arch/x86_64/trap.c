@@ -128,7 +128,7 @@ static void user_exception(struct trap_frame *f, unsigned vec)
 	force_signal(sig, &info);
 }
 
-/* Page fault in kernel mode: a user access from uaccess.S, or a bug. */
+/* Page fault in kernel mode: a user access from usercopy.S, or a bug. */
 static bool kernel_fault_fixup(struct trap_frame *f)
 {
 	uint64_t fixup = extable_fixup(f->rip);

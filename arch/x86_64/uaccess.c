@@ -1,6 +1,6 @@
 /*
  * uaccess.c - copy_from_user and friends (include/synthos/uaccess.h):
- * range checks here, the faulting instructions in uaccess.S.
+ * range checks here, the faulting instructions in usercopy.S.
  */
 #include <synthos/compiler.h>
 #include <synthos/errno.h>
@@ -53,7 +53,7 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
 	return -ENAMETOOLONG;
 }
 
-/* The exception table (uaccess.S): where to resume after a bad user access. */
+/* The exception table (usercopy.S): where to resume after a bad user access. */
 struct extable_entry {
 	uint64_t insn, fixup;
 };

@@ -11,10 +11,9 @@
  *   pipe.c    pipes and FIFOs (<synthos/pipe.h>)
  *   poll.c    poll, ppoll, select, pselect6, and poll_wait()
  *
- * Boot: devices_init() once the VFS core can take registrations (it only
- * registers character devices and the proc filesystem type, and seeds the
- * random generator); devfs_populate() once the root file system exists,
- * to create the /dev nodes (vfs_init() may call it itself).
+ * Boot: devices_init() (devfs.c), before or after vfs_init(): it registers
+ * the character devices and the "devtmpfs" and "proc" filesystem types
+ * (auto-mounted on /dev and /proc) and seeds the random generator.
  */
 #ifndef SYNTHOS_DEVICES_H
 #define SYNTHOS_DEVICES_H
@@ -27,7 +26,7 @@
 #define TTYAUX_MAJOR  5         /* 0 tty, 1 console */
 
 void devices_init(void);
-void devfs_populate(void);
+bool devices_initialized(void);
 
 /* ---- random numbers (mem.c) ---- */
 
@@ -201,10 +200,15 @@ size_t ldisc_inq(const struct ldisc *l);        /* FIONREAD */
 extern const struct termios_k tty_std_termios;
 
 /* Feed bytes waiting in the console's receive ring through the line
- * discipline and send the signals that raises (^C...). Process context or
- * the serial interrupt; a reader or poller of the tty does it itself. */
+ * discipline and send the signals that raises (^C...). Process context
+ * only (it walks the process list); a reader or poller of the tty does it
+ * itself, so this is for noticing ^C while nobody reads. */
 void tty_console_rx(void);
 void tty_init(void);
+void tty_devices_init(void);
+/* The console terminal's controlling session (0: none) and foreground
+ * process group (for /proc/<pid>/stat's tty_nr and tpgid). */
+int tty_console_session(int *pgrp);
 
 /* ---- /proc (procfs.c) ---- */
 void procfs_init(void);

@@ -20,8 +20,9 @@
 #include <synthos/wait.h>
 
 #define PIPE_BUF   4096                 /* writes up to this size are atomic */
-#define PIPE_PAGES 16
+#define PIPE_PAGES 16                   /* default capacity in pages */
 #define PIPE_SIZE  (PIPE_PAGES * 4096)  /* 64 KiB, Linux's default capacity */
+#define PIPE_MAX_SIZE (1u << 20)        /* F_SETPIPE_SZ limit (pipe-max-size) */
 
 struct inode;
 
@@ -30,7 +31,9 @@ struct pipe {
 	struct waitq lock_wq;           /* waiting for `locked` */
 	struct waitq rd_wq;             /* readers waiting for data / a writer */
 	struct waitq wr_wq;             /* writers waiting for room / a reader */
-	char *pages[PIPE_PAGES];        /* NULL until first used */
+	char **pages;                   /* npages slots, each NULL until used */
+	unsigned npages;
+	uint32_t size;                  /* capacity in bytes = npages * PAGE_SIZE */
 	uint32_t head, tail;
 	int readers, writers;           /* open files that read / write */
 	unsigned r_counter, w_counter;  /* opens ever, for FIFO open and POLLHUP */
@@ -40,6 +43,9 @@ struct pipe {
 struct pipe *pipe_new(void);
 void pipe_free(struct pipe *p);
 size_t pipe_used(const struct pipe *p);
+/* F_SETPIPE_SZ: the new capacity (rounded up to a power-of-two number of
+ * pages), -EBUSY if the data would not fit, -EPERM above PIPE_MAX_SIZE. */
+long pipe_set_size(struct pipe *p, uint64_t bytes);
 /*
  * The buffer logic under read(2)/write(2), with Linux's semantics: a read
  * takes what is there (0 at end of file); a write of <= PIPE_BUF bytes is

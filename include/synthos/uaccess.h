@@ -1,6 +1,6 @@
 /*
  * uaccess.h - reading and writing user memory from the kernel
- * (arch/x86_64/uaccess.S; fault recovery through the exception table).
+ * (arch/x86_64/usercopy.S; fault recovery through the exception table).
  *
  * Every user pointer is hostile until one of these functions has copied
  * through it. They check the range is below USER_TOP, then copy with the

@@ -37,6 +37,9 @@
 
 STATIC_ASSERT(PIPE_SIZE == PIPE_PAGES * PAGE_SIZE, "pipe pages are pages");
 
+#define F_SETPIPE_SZ 1031       /* fcntl numbers the VFS hands to ioctl */
+#define F_GETPIPE_SZ 1032
+
 struct pipe_end {
 	struct pipe *pipe;
 	unsigned w_seen;                /* pipe->w_counter when this file opened */
@@ -61,6 +64,13 @@ struct pipe *pipe_new(void)
 	struct pipe *p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
+	p->pages = kzalloc(PIPE_PAGES * sizeof(char *));
+	if (!p->pages) {
+		kfree(p);
+		return NULL;
+	}
+	p->npages = PIPE_PAGES;
+	p->size = PIPE_SIZE;
 	waitq_init(&p->lock_wq);
 	waitq_init(&p->rd_wq);
 	waitq_init(&p->wr_wq);
@@ -71,8 +81,9 @@ void pipe_free(struct pipe *p)
 {
 	if (!p)
 		return;
-	for (int i = 0; i < PIPE_PAGES; i++)
+	for (unsigned i = 0; i < p->npages; i++)
 		free_page_va(p->pages[i]);
+	kfree(p->pages);
 	kfree(p);
 }
 
@@ -86,7 +97,7 @@ size_t pipe_used(const struct pipe *p)
 static void pipe_shrink(struct pipe *p)
 {
 	p->head = p->tail = 0;
-	for (int i = 1; i < PIPE_PAGES; i++) {
+	for (unsigned i = 1; i < p->npages; i++) {
 		free_page_va(p->pages[i]);
 		p->pages[i] = NULL;
 	}
@@ -98,7 +109,7 @@ static int ring_copy_out(struct pipe *p, struct uio *u, size_t n)
 	uint32_t pos = p->tail;
 	while (n) {
 		size_t off = pos % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		if (uio_copy_out(u, p->pages[(pos / PAGE_SIZE) % PIPE_PAGES] + off, chunk))
+		if (uio_copy_out(u, p->pages[(pos / PAGE_SIZE) % p->npages] + off, chunk))
 			return -EFAULT;
 		pos += (uint32_t)chunk;
 		n -= chunk;
@@ -112,7 +123,7 @@ static int ring_copy_in(struct pipe *p, struct uio *u, size_t n)
 	uint32_t pos = p->head;
 	while (n) {
 		size_t off = pos % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		char **pg = &p->pages[(pos / PAGE_SIZE) % PIPE_PAGES];
+		char **pg = &p->pages[(pos / PAGE_SIZE) % p->npages];
 		if (!*pg && !(*pg = alloc_page_va()))
 			return -ENOMEM;
 		if (uio_copy_in(*pg + off, u, chunk))
@@ -130,7 +141,7 @@ static bool pipe_readable_now(struct pipe *p)
 
 static bool pipe_writable_now(struct pipe *p, size_t need)
 {
-	return !READ_ONCE(p->readers) || PIPE_SIZE - pipe_used(p) >= need;
+	return !READ_ONCE(p->readers) || p->size - pipe_used(p) >= need;
 }
 
 ssize_t pipe_buf_read(struct pipe *p, struct uio *u, size_t n, bool nonblock)
@@ -188,7 +199,7 @@ ssize_t pipe_buf_write(struct pipe *p, struct uio *u, size_t n, bool nonblock, b
 			ret = -EPIPE;
 			break;
 		}
-		size_t room = PIPE_SIZE - pipe_used(p), left = n - done;
+		size_t room = p->size - pipe_used(p), left = n - done;
 		if (room && (!atomic || room >= left)) {
 			size_t k = MIN(room, left);
 			int r = ring_copy_in(p, u, k);
@@ -231,12 +242,64 @@ unsigned pipe_poll_mask(struct pipe *p, bool rd, bool wr, unsigned w_seen)
 			mask |= POLLHUP;
 	}
 	if (wr) {
-		if (PIPE_SIZE - used >= PIPE_BUF)
+		if (p->size - used >= MIN((uint32_t)PIPE_BUF, p->size))
 			mask |= POLLOUT | POLLWRNORM;
 		if (!p->readers)
 			mask |= POLLERR;
 	}
 	return mask;
+}
+
+long pipe_set_size(struct pipe *p, uint64_t bytes)
+{
+	unsigned npages = 1;
+	if (bytes > PIPE_MAX_SIZE)
+		return -EPERM;
+	while ((uint64_t)npages * PAGE_SIZE < bytes)
+		npages *= 2;
+	pipe_lock(p);
+	size_t used = pipe_used(p);
+	long r = (long)npages * PAGE_SIZE;
+	if (used > (size_t)r) {
+		r = -EBUSY;
+		goto out;
+	}
+	if (npages == p->npages)
+		goto out;
+	char **pages = kzalloc(npages * sizeof(char *));
+	if (!pages) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* Move the data to the start of the new ring, page by page. */
+	uint32_t pos = p->tail, at = 0;
+	while (at < used) {
+		size_t off = pos % PAGE_SIZE, chunk = MIN(used - at, PAGE_SIZE - off);
+		chunk = MIN(chunk, PAGE_SIZE - at % PAGE_SIZE);
+		char **dst = &pages[at / PAGE_SIZE];
+		if (!*dst && !(*dst = alloc_page_va())) {
+			for (unsigned i = 0; i < npages; i++)
+				free_page_va(pages[i]);
+			kfree(pages);
+			r = -ENOMEM;
+			goto out;
+		}
+		memcpy(*dst + at % PAGE_SIZE, p->pages[(pos / PAGE_SIZE) % p->npages] + off, chunk);
+		pos += (uint32_t)chunk;
+		at += (uint32_t)chunk;
+	}
+	for (unsigned i = 0; i < p->npages; i++)
+		free_page_va(p->pages[i]);
+	kfree(p->pages);
+	p->pages = pages;
+	p->npages = npages;
+	p->size = npages * PAGE_SIZE;
+	p->tail = 0;
+	p->head = (uint32_t)used;
+out:
+	pipe_unlock(p);
+	wake_up(&p->wr_wq);
+	return r;
 }
 
 /* ---- file operations ---- */
@@ -273,6 +336,10 @@ static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 		v = (int)pipe_used(p);
 		pipe_unlock(p);
 		return put_user(v, (int *)arg) ? -EFAULT : 0;
+	case F_GETPIPE_SZ:
+		return p->size;
+	case F_SETPIPE_SZ:
+		return pipe_set_size(p, arg);
 	case FIONBIO:
 		if (get_user(v, (int *)arg))
 			return -EFAULT;

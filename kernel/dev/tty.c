@@ -956,10 +956,15 @@ static const struct file_ops ttys0_ops = {
 	.ioctl = tty_ioctl, .poll = tty_poll,
 };
 
-const struct file_ops *tty_console_ops(void)
+int tty_console_session(int *pgrp)
 {
-	tty_init();
-	return &console_ops;
+	if (!tty_ready) {
+		*pgrp = 0;
+		return 0;
+	}
+	tty_check_session(&console_tty);
+	*pgrp = console_tty.pgrp;
+	return console_tty.session;
 }
 
 void tty_devices_init(void)

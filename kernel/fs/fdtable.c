@@ -188,7 +188,7 @@ int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 		if (fd >= t->size) {
 			int err = fdtable_grow(t, fd + 1);
 			if (err)
-				return err == -EMFILE ? -EMFILE : err;
+				return err;
 		}
 		if (!t->fd[fd]) {
 			t->fd[fd] = f;
@@ -236,6 +236,12 @@ struct file *fdtable_file(struct fdtable *t, int fd)
 struct file *fget(int fd)
 {
 	return file_get(fdtable_file(cur_files(), fd));
+}
+
+struct file *fget_io(int fd)
+{
+	struct file *f = fdtable_file(cur_files(), fd);
+	return f && !(f->flags & O_PATH) ? file_get(f) : NULL;
 }
 
 /* ---- fs_info ---- */

@@ -44,10 +44,18 @@ struct inode *cur_root(void);            /* borrowed */
 struct inode *cur_cwd(void);             /* borrowed */
 uint32_t cur_umask(void);
 
+/* fget, but O_PATH descriptors count as bad (EBADF), as for Linux's
+ * read, write, fchmod, fchown, fsync, getdents, ioctl... */
+struct file *fget_io(int fd);
+
 /* The start of a walk relative to dirfd: a reference; -EBADF/-ENOTDIR. */
 int dirfd_inode(int dirfd, const char *path, struct inode **res);
 
 /* namei.c */
+/* A user path copied into a new PATH_MAX buffer (putname frees it), or
+ * NULL with *err (-EFAULT, -ENAMETOOLONG, -ENOENT unless empty_ok, -ENOMEM). */
+char *getname(const char *upath, bool empty_ok, int *err);
+void putname(char *kpath);
 void walk_init(struct walk *w);
 int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
 	      struct inode **res);

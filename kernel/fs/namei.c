@@ -40,6 +40,28 @@ int user_path(const char *upath, char *kbuf)
 	return n;
 }
 
+char *getname(const char *upath, bool empty_ok, int *err)
+{
+	char *k = kmalloc(PATH_MAX);
+	if (!k) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	int n = empty_ok ? user_path_empty_ok(upath, k) : user_path(upath, k);
+	if (n < 0) {
+		kfree(k);
+		*err = n;
+		return NULL;
+	}
+	*err = 0;
+	return k;
+}
+
+void putname(char *kpath)
+{
+	kfree(kpath);
+}
+
 void walk_init(struct walk *w)
 {
 	w->root = cur_root();

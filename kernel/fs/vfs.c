@@ -103,7 +103,8 @@ struct super_block *sb_alloc(const struct super_ops *ops, uint64_t magic)
 		return NULL;
 	sb->ops = ops;
 	sb->magic = magic;
-	sb->dev = MKDEV(0, next_anon_dev++);
+	sb->dev = MKDEV(0, next_anon_dev);
+	next_anon_dev++;
 	sb->next_ino = 1;
 	sb->mnt_id = next_mnt_id++;
 	list_init(&sb->link);

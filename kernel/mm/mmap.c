@@ -11,7 +11,6 @@
 #include <synthos/vfs.h>
 #include <arch/page.h>
 
-struct file *fd_get_file(int fd);   /* the VFS's lookup: a reference, or NULL */
 
 SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, unsigned, prot, unsigned, flags,
 		int, fd, uint64_t, off)
@@ -20,7 +19,7 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, unsigned, prot, unsigned, f
 	struct file *f = NULL;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		f = fd_get_file(fd);
+		f = fget(fd);
 		if (!f)
 			return -EBADF;
 		if ((f->flags & O_ACCMODE) == O_WRONLY) {

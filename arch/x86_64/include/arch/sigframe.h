@@ -130,6 +130,8 @@ void siginfo_to_user(const struct ksiginfo *info, struct user_siginfo *out);
 /* The reverse, for rt_sigqueueinfo. */
 void siginfo_from_user(const struct user_siginfo *in, struct ksiginfo *info);
 
+/* force_signal for any thread (the self-tests use it on fake threads). */
+int signal_force_task(struct task *t, int sig, const struct ksiginfo *info);
 /* Install t's blocked mask (SIGKILL/SIGSTOP stripped); shared signals it now
  * blocks are offered to another thread. */
 void signal_set_blocked(struct task *t, sigset_t mask);

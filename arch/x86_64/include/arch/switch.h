@@ -1,6 +1,6 @@
 /*
  * arch/switch.h - switching threads and preparing new ones
- * (arch/x86_64/switch.c, syscall.S).
+ * (arch/x86_64/switch.c, entry_syscall.S).
  */
 #ifndef ARCH_SWITCH_H
 #define ARCH_SWITCH_H

@@ -1,5 +1,5 @@
 /*
- * uaccess.S - the instructions that touch user memory, and their fixups.
+ * usercopy.S - the instructions that touch user memory, and their fixups.
  *
  * Each instruction that may fault on a user address is listed in
  * __ex_table with the address to resume at. The page-fault handler

@@ -1,5 +1,5 @@
 /*
- * syscall.S - the system-call entry and the common return to user mode.
+ * entry_syscall.S - the system-call entry and the common return to user mode.
  *
  * `syscall` arrives here (MSR_LSTAR) with the user RIP in RCX, RFLAGS in
  * R11, interrupts masked (SFMASK clears IF, DF, TF, AC), still on the user

@@ -1,0 +1,177 @@
+/*
+ * open.c - open(2), openat(2), creat(2): from a path and flags to a file
+ * in the descriptor table.
+ *
+ * Linux's rules, in the order Linux applies them:
+ *  - The descriptor is checked first: with no free slot, EMFILE, and
+ *    O_CREAT creates nothing.
+ *  - O_CREAT|O_DIRECTORY is EINVAL; O_TMPFILE is not supported
+ *    (EOPNOTSUPP); O_PATH keeps only O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC.
+ *  - O_CREAT: a last component that is "/", ".", ".." or has a trailing
+ *    slash is EISDIR; an existing name is EEXIST with O_EXCL (even a
+ *    dangling symlink), otherwise it is opened -- through a symlink, whose
+ *    target is created if missing (ELOOP with O_NOFOLLOW); a missing name
+ *    becomes a regular file with mode & ~umask.
+ *  - Without O_CREAT the final symlink is followed unless O_NOFOLLOW, in
+ *    which case it is ELOOP (or, with O_PATH, the symlink itself).
+ *  - O_DIRECTORY on a non-directory is ENOTDIR; writing a directory is
+ *    EISDIR; O_TRUNC empties a regular file (even opened O_RDONLY, as
+ *    Linux). Devices and FIFOs go to their drivers (vfs.c).
+ */
+#include <synthos/errno.h>
+#include <synthos/slab.h>
+#include <synthos/syscall.h>
+#include <synthos/vfs.h>
+#include "internal.h"
+
+/* Open-or-create the last component of path (relative to base). */
+static int open_create(struct walk *w, struct inode *base, const char *path, int flags,
+		       uint32_t mode, struct inode **res)
+{
+	struct nameparent np;
+	struct inode *child;
+	int err = walk_parent(w, base, path, &np);
+	if (err)
+		return err;
+	if (np.type != LAST_NORM || np.trailing_slash) {
+		err = -EISDIR;
+		goto out;
+	}
+	err = walk_step(w, np.dir, np.name, np.len, &child);
+	if (err == -ENOENT) {
+		if (!np.dir->iops || !np.dir->iops->create)
+			err = -EACCES;
+		else
+			err = np.dir->iops->create(np.dir, np.name, np.len, S_IFREG | (mode & 07777),
+						   0, NULL, res);
+		goto out;
+	}
+	if (err)
+		goto out;
+	if (flags & O_EXCL) {
+		inode_put(child);
+		err = -EEXIST;
+		goto out;
+	}
+	if (S_ISLNK(child->mode)) {
+		if (flags & O_NOFOLLOW) {
+			inode_put(child);
+			err = -ELOOP;
+			goto out;
+		}
+		if (++w->links > MAXSYMLINKS) {
+			inode_put(child);
+			err = -ELOOP;
+			goto out;
+		}
+		if (child->iops && child->iops->get_link) {
+			err = child->iops->get_link(child, res);
+			inode_put(child);
+			goto out;
+		}
+		char *target = kmalloc(PATH_MAX);
+		int n = target && child->iops && child->iops->readlink ?
+			child->iops->readlink(child, target, PATH_MAX - 1) : -ENOMEM;
+		inode_put(child);
+		if (n > 0) {
+			target[n] = '\0';
+			err = open_create(w, np.dir, target, flags, mode, res);
+		} else {
+			err = n < 0 ? n : -ENOENT;
+		}
+		kfree(target);
+		goto out;
+	}
+	if (S_ISDIR(child->mode)) {
+		inode_put(child);
+		err = -EISDIR;
+		goto out;
+	}
+	*res = child;
+out:
+	nameparent_put(&np);
+	return err;
+}
+
+int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file **res)
+{
+	struct inode *base, *ino;
+	struct walk w;
+	int err;
+
+	if (flags & O_TMPFILE_BIT)
+		return -EOPNOTSUPP;
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
+	if (flags & O_PATH)
+		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if (!*path)
+		return -ENOENT;
+	err = dirfd_inode(dirfd, path, &base);
+	if (err)
+		return err;
+	walk_init(&w);
+	if (flags & O_CREAT)
+		err = open_create(&w, base, path, flags, mode, &ino);
+	else
+		err = walk_path(&w, base, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
+	inode_put(base);
+	if (err)
+		return err;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		err = -ENOTDIR;
+	else if (S_ISLNK(ino->mode) && !(flags & O_PATH))
+		err = -ELOOP;
+	else
+		err = vfs_open_inode(ino, flags, res);
+	inode_put(ino);
+	return err;
+}
+
+/* Is there a descriptor free for one more open? (Linux reserves it first.) */
+static bool fd_room(struct fdtable *t)
+{
+	int limit = fd_limit();
+	for (int fd = 0; fd < limit; fd++)
+		if (!fdtable_file(t, fd))
+			return true;
+	return false;
+}
+
+static long open_common(int dirfd, const char *upath, int flags, uint32_t mode)
+{
+	struct fdtable *t = cur_files();
+	struct file *f;
+	int err, fd;
+
+	if (!t)
+		return -EBADF;
+	if (!fd_room(t))
+		return -EMFILE;
+	char *path = getname(upath, false, &err);
+	if (!path)
+		return err;
+	err = do_openat(dirfd, path, flags, mode & 07777 & ~cur_umask(), &f);
+	putname(path);
+	if (err)
+		return err;
+	fd = fd_install(t, f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL_DEFINE4(openat, int, dirfd, const char *, path, int, flags, uint32_t, mode)
+{
+	return open_common(dirfd, path, flags, mode);
+}
+
+SYSCALL_DEFINE3(open, const char *, path, int, flags, uint32_t, mode)
+{
+	return open_common(AT_FDCWD, path, flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char *, path, uint32_t, mode)
+{
+	return open_common(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}

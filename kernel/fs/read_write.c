@@ -1,0 +1,373 @@
+/*
+ * read_write.c - moving bytes: read, write, readv, writev, pread64,
+ * pwrite64, preadv, pwritev, preadv2, pwritev2, lseek, sendfile.
+ *
+ * Checks in Linux's order: a bad descriptor (or O_PATH) is EBADF, so is
+ * one not open for the direction; a file type with no read/write is
+ * EINVAL, a directory EISDIR; the user buffer must lie in user space
+ * (EFAULT) before anything moves; one call moves at most MAX_RW_COUNT
+ * bytes; pread/pwrite on an unseekable file is ESPIPE, a negative offset
+ * EINVAL. A fault after some bytes moved returns the count so far.
+ *
+ * Vectors: on regular files each segment goes to the file in turn; on
+ * anything else (pipes, ttys, devices) the segments are gathered into a
+ * bounce buffer so the driver sees one call -- a readv on a pipe must not
+ * block again after it got data, and a small writev must stay atomic.
+ */
+#include <synthos/compiler.h>
+#include <synthos/errno.h>
+#include <synthos/slab.h>
+#include <synthos/string.h>
+#include <synthos/syscall.h>
+#include <synthos/uaccess.h>
+#include <synthos/vfs.h>
+#include "internal.h"
+
+#define UIO_MAXIOV 1024
+#define BOUNCE_MAX (64 * 1024)
+
+struct iovec {
+	void *base;
+	size_t len;
+};
+
+/* The checks before any transfer: 0 or -errno. */
+static int rw_check(struct file *f, bool write)
+{
+	if (write ? !file_writable(f) : !file_readable(f))
+		return -EBADF;
+	if (!write && S_ISDIR(f->inode->mode))
+		return -EISDIR;
+	if (write ? !f->ops->write : !f->ops->read)
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t rw_op(struct file *f, struct uio *u, size_t n, uint64_t *pos, bool write)
+{
+	return write ? f->ops->write(f, u, n, pos) : f->ops->read(f, u, n, pos);
+}
+
+/* pos NULL: the file position. */
+static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool write)
+{
+	struct file *f = fget_io(fd);
+	ssize_t r;
+	if (!f)
+		return -EBADF;
+	r = rw_check(f, write);
+	if (!r && !access_ok(ubuf, count))
+		r = -EFAULT;
+	if (!r && pos && !f->ops->llseek)
+		r = -ESPIPE;
+	if (!r && pos && *pos < 0)
+		r = -EINVAL;
+	if (!r && count) {
+		struct uio u = { ubuf, true };
+		uint64_t p = pos ? (uint64_t)*pos : f->pos;
+		if (count > MAX_RW_COUNT)
+			count = MAX_RW_COUNT;
+		r = rw_op(f, &u, count, &p, write);
+		if (!pos)
+			f->pos = p;
+	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE3(read, int, fd, char *, buf, size_t, count)
+{
+	return do_rw(fd, buf, count, NULL, false);
+}
+
+SYSCALL_DEFINE3(write, int, fd, const char *, buf, size_t, count)
+{
+	return do_rw(fd, (char *)buf, count, NULL, true);
+}
+
+SYSCALL_DEFINE4(pread64, int, fd, char *, buf, size_t, count, int64_t, pos)
+{
+	return do_rw(fd, buf, count, &pos, false);
+}
+
+SYSCALL_DEFINE4(pwrite64, int, fd, const char *, buf, size_t, count, int64_t, pos)
+{
+	return do_rw(fd, (char *)buf, count, &pos, true);
+}
+
+/* Copy in and check an iovec array; the total is capped at MAX_RW_COUNT
+ * by shortening segments, as Linux. Returns the kmalloc'd copy or NULL. */
+static struct iovec *import_iov(const struct iovec *uiov, unsigned long cnt, size_t *total,
+				ssize_t *err)
+{
+	struct iovec *iov = kmalloc(sizeof(*iov) * (cnt ? cnt : 1));
+	*total = 0;
+	if (!iov) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (copy_from_user(iov, uiov, sizeof(*iov) * cnt)) {
+		kfree(iov);
+		*err = -EFAULT;
+		return NULL;
+	}
+	for (unsigned long i = 0; i < cnt; i++) {
+		if ((ssize_t)iov[i].len < 0) {
+			*err = -EINVAL;
+			goto fail;
+		}
+		if (!access_ok(iov[i].base, iov[i].len)) {
+			*err = -EFAULT;
+			goto fail;
+		}
+		if (iov[i].len > (size_t)MAX_RW_COUNT - *total)
+			iov[i].len = (size_t)MAX_RW_COUNT - *total;
+		*total += iov[i].len;
+	}
+	return iov;
+fail:
+	kfree(iov);
+	return NULL;
+}
+
+/* Segment by segment (regular files: no blocking, no atomicity needed). */
+static ssize_t rw_segments(struct file *f, struct iovec *iov, unsigned long cnt,
+			   uint64_t *pos, bool write)
+{
+	ssize_t total = 0;
+	for (unsigned long i = 0; i < cnt; i++) {
+		if (!iov[i].len)
+			continue;
+		struct uio u = { iov[i].base, true };
+		ssize_t r = rw_op(f, &u, iov[i].len, pos, write);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((size_t)r < iov[i].len)
+			break;
+	}
+	return total;
+}
+
+/* Through a bounce buffer: one driver call per BOUNCE_MAX bytes; a read
+ * returns after the first call that brought anything. */
+static ssize_t rw_bounce(struct file *f, struct iovec *iov, unsigned long cnt, size_t total,
+			 uint64_t *pos, bool write)
+{
+	size_t bsize = MIN(total, (size_t)BOUNCE_MAX);
+	char *buf = kmalloc(bsize);
+	unsigned long seg = 0;
+	size_t segoff = 0, done = 0;
+	ssize_t err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < total) {
+		size_t n = MIN(total - done, bsize), got;
+		struct uio u = { buf, false };
+		if (write) {
+			/* gather n bytes */
+			for (got = 0; got < n;) {
+				size_t c = MIN(iov[seg].len - segoff, n - got);
+				if (c && copy_from_user(buf + got, (char *)iov[seg].base + segoff, c)) {
+					err = -EFAULT;
+					break;
+				}
+				got += c;
+				segoff += c;
+				if (segoff == iov[seg].len) {
+					seg++;
+					segoff = 0;
+				}
+			}
+			if (err)
+				break;
+		}
+		ssize_t r = rw_op(f, &u, n, pos, write);
+		if (r <= 0) {
+			err = r;
+			break;
+		}
+		if (!write) {
+			/* scatter r bytes */
+			for (got = 0; got < (size_t)r;) {
+				size_t c = MIN(iov[seg].len - segoff, (size_t)r - got);
+				if (c && copy_to_user((char *)iov[seg].base + segoff, buf + got, c)) {
+					err = -EFAULT;
+					break;
+				}
+				got += c;
+				segoff += c;
+				if (segoff == iov[seg].len) {
+					seg++;
+					segoff = 0;
+				}
+			}
+			done += got;
+			break;
+		}
+		done += (size_t)r;
+		if ((size_t)r < n)
+			break;
+	}
+	kfree(buf);
+	return done ? (ssize_t)done : err;
+}
+
+/* pos NULL or -1 (preadv2): the file position. */
+static ssize_t do_rwv(int fd, const struct iovec *uiov, unsigned long cnt, const int64_t *pos,
+		      bool write)
+{
+	struct file *f = fget_io(fd);
+	struct iovec *iov;
+	size_t total;
+	ssize_t r;
+
+	if (!f)
+		return -EBADF;
+	if (pos && *pos == -1)
+		pos = NULL;
+	r = rw_check(f, write);
+	if (!r && cnt > UIO_MAXIOV)
+		r = -EINVAL;
+	if (!r && pos && !f->ops->llseek)
+		r = -ESPIPE;
+	if (!r && pos && *pos < 0)
+		r = -EINVAL;
+	if (r || cnt == 0) {
+		file_put(f);
+		return r;
+	}
+	iov = import_iov(uiov, cnt, &total, &r);
+	if (iov) {
+		uint64_t p = pos ? (uint64_t)*pos : f->pos;
+		if (total == 0)
+			r = 0;
+		else if (S_ISREG(f->inode->mode))
+			r = rw_segments(f, iov, cnt, &p, write);
+		else
+			r = rw_bounce(f, iov, cnt, total, &p, write);
+		if (!pos)
+			f->pos = p;
+		kfree(iov);
+	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL_DEFINE3(readv, int, fd, const struct iovec *, iov, unsigned long, cnt)
+{
+	return do_rwv(fd, iov, cnt, NULL, false);
+}
+
+SYSCALL_DEFINE3(writev, int, fd, const struct iovec *, iov, unsigned long, cnt)
+{
+	return do_rwv(fd, iov, cnt, NULL, true);
+}
+
+/* On 64-bit the offset is all in pos_l (Linux's pos_from_hilo). */
+SYSCALL_DEFINE4(preadv, int, fd, const struct iovec *, iov, unsigned long, cnt, int64_t, pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return do_rwv(fd, iov, cnt, &pos, false);
+}
+
+SYSCALL_DEFINE4(pwritev, int, fd, const struct iovec *, iov, unsigned long, cnt, int64_t, pos)
+{
+	if (pos < 0)
+		return -EINVAL;
+	return do_rwv(fd, iov, cnt, &pos, true);
+}
+
+#define RWF_SUPPORTED 0x1f   /* HIPRI DSYNC SYNC NOWAIT APPEND: accepted, no effect */
+
+SYSCALL_DEFINE6(preadv2, int, fd, const struct iovec *, iov, unsigned long, cnt,
+		int64_t, pos, unsigned long, pos_h, int, flags)
+{
+	if (flags & ~RWF_SUPPORTED)
+		return -EOPNOTSUPP;
+	if (pos < -1)
+		return -EINVAL;
+	return do_rwv(fd, iov, cnt, &pos, false);
+}
+
+SYSCALL_DEFINE6(pwritev2, int, fd, const struct iovec *, iov, unsigned long, cnt,
+		int64_t, pos, unsigned long, pos_h, int, flags)
+{
+	if (flags & ~RWF_SUPPORTED)
+		return -EOPNOTSUPP;
+	if (pos < -1)
+		return -EINVAL;
+	return do_rwv(fd, iov, cnt, &pos, true);
+}
+
+SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned, whence)
+{
+	struct file *f = fget_io(fd);
+	if (!f)
+		return -EBADF;
+	int64_t r = f->ops->llseek ? f->ops->llseek(f, offset, (int)whence) : -ESPIPE;
+	file_put(f);
+	return r;
+}
+
+/*
+ * sendfile: from a regular file (at *offset, or its position) to any
+ * writable file, through a kernel buffer. Stops at EOF or a short write.
+ */
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t *, uoffset, size_t, count)
+{
+	struct file *in = fget_io(in_fd), *out = fget_io(out_fd);
+	int64_t off = 0;
+	ssize_t r = 0, done = 0;
+	char *buf = NULL;
+
+	if (!in || !out || !file_readable(in) || !file_writable(out))
+		r = -EBADF;
+	else if (!S_ISREG(in->inode->mode) || !in->ops->read || !out->ops->write ||
+		 (out->flags & O_APPEND))
+		r = -EINVAL;
+	else if (uoffset && copy_from_user(&off, uoffset, sizeof(off)))
+		r = -EFAULT;
+	else if (uoffset && off < 0)
+		r = -EINVAL;
+	else if (!(buf = kmalloc(BOUNCE_MAX)))
+		r = -ENOMEM;
+	if (r)
+		goto out;
+	uint64_t ipos = uoffset ? (uint64_t)off : in->pos;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	while ((size_t)done < count) {
+		struct uio ui = { buf, false }, uo = { buf, false };
+		size_t n = MIN(count - (size_t)done, (size_t)BOUNCE_MAX);
+		uint64_t p = ipos;
+		r = in->ops->read(in, &ui, n, &p);
+		if (r <= 0)
+			break;
+		ssize_t w = out->ops->write(out, &uo, (size_t)r, &out->pos);
+		if (w <= 0) {
+			r = w;
+			break;
+		}
+		ipos += (uint64_t)w;
+		done += w;
+		if (w < r || (size_t)r < n)
+			break;
+	}
+	if (uoffset) {
+		off = (int64_t)ipos;
+		if (copy_to_user(uoffset, &off, sizeof(off)) && !done)
+			r = -EFAULT;
+	} else {
+		in->pos = ipos;
+	}
+	if (done)
+		r = done;
+out:
+	kfree(buf);
+	file_put(in);
+	file_put(out);
+	return r;
+}

@@ -1,0 +1,169 @@
+#!/bin/bash
+# diff.sh - differential test: the same guest programs on Debian's Linux and
+# on synthos, compared line by line. "PASS diff:NAME" when both kernels give
+# the same output and exit status (for usertests: the same result line per
+# test, "PASS name" or "FAIL name: reason"), "FAIL diff:NAME: why" otherwise.
+#
+# Until synthos runs /init this suite prints one FAIL (diff:synthos-init)
+# and stops: every QEMU run has a timeout, nothing hangs.
+#
+# Environment:
+#   DIFF_KERNEL      the kernel under test (default build/synthos.elf; any
+#                    run-in-guest --kernel value: linux-vmlinuz compares
+#                    Linux with itself, a check of this suite)
+#   DIFF_USERTESTS   usertests' arguments (default "-T 4": the quick set,
+#                    timeouts x4 for TCG; "-a -T 4" adds the slow set)
+#   DIFF_TIMEOUT     timeout of a usertests run in seconds (default 1200)
+#
+# Not part of tests/run-all (yet). Run by hand: tests/guest/diff.sh
+# Outputs and console logs: build/test-logs/guest/diff-*.
+. "$(dirname "$0")/../lib.sh"
+G=$LOGDIR/guest
+mkdir -p "$G"
+KREF=linux
+KTEST=${DIFF_KERNEL:-build/synthos.elf}
+UTARGS=${DIFF_USERTESTS:--T 4}
+UTTIMEOUT=${DIFF_TIMEOUT:-1200}
+
+# rig SIDE NAME TIMEOUT -- CMD...: SIDE is ref (Linux) or test (synthos).
+# Output in $G/diff-NAME.SIDE.out, exit status in .status, console log in
+# .console, run-in-guest's messages in .err.
+rig() {
+	local side=$1 name=$2 timeout=$3 kernel
+	shift 3
+	[ "$side" = ref ] && kernel=$KREF || kernel=$KTEST
+	local base=$G/diff-$name.$side
+	"$TOP/tools/run-in-guest" --no-build --kernel "$kernel" --timeout "$timeout" \
+		--log "$base.console" "$@" > "$base.out" 2> "$base.err"
+	echo $? > "$base.status"
+}
+# both NAME TIMEOUT -- CMD...: the same command on both kernels, side by side
+# (two QEMUs, one per core).
+both() {
+	rig ref "$@" &
+	rig test "$@" &
+	wait
+}
+# summary NAME SIDE: "status N" and run-in-guest's message, for a FAIL.
+summary() {
+	local base=$G/diff-$1.$2 msg
+	msg=$(head -1 "$base.err" 2>/dev/null)
+	echo "status $(cat "$base.status")${msg:+ ($msg)}"
+}
+# compare NAME: same exit status and output on both, else the first difference.
+compare() {
+	local name=$1 ref=$G/diff-$1.ref test=$G/diff-$1.test
+	local rs ts
+	rs=$(cat "$ref.status") ts=$(cat "$test.status")
+	# 124/125 with a message: run-in-guest got no answer from Linux.
+	if { [ "$rs" = 124 ] || [ "$rs" = 125 ]; } && [ -s "$ref.err" ]; then
+		fail "diff:$name" "the Linux run failed: $(summary "$name" ref)"
+		return
+	fi
+	if [ "$rs" = "$ts" ] && cmp -s "$ref.out" "$test.out"; then
+		pass "diff:$name"
+	elif [ "$rs" != "$ts" ]; then
+		fail "diff:$name" "exit status: Linux $rs, synthos $(summary "$name" test)"
+	else
+		local d
+		d=$(diff "$ref.out" "$test.out" | grep -m2 '^[<>]' | sed 's/^</Linux:/; s/^>/synthos:/' | tr '\n' ' ')
+		fail "diff:$name" "output differs: ${d}(${ref#"$TOP"/}.out vs .test.out)"
+	fi
+}
+
+# ---- build, then: does synthos run /init at all? ------------------------------------
+targets=(guest)
+[ "$KTEST" = build/synthos.elf ] && targets+=(kernel)
+if ! make -s -C "$TOP" "${targets[@]}" > "$G/diff-build.log" 2>&1; then
+	fail diff:build "make ${targets[*]} failed (see ${G#"$TOP"/}/diff-build.log); using what is there"
+fi
+[ -f "$TOP/build/guest.cpio" ] || { fail diff:rootfs "no build/guest.cpio"; exit 0; }
+
+both init 120 -- sh -c 'echo init ok'
+if [ "$(cat "$G/diff-init.ref.status")" != 0 ]; then
+	fail diff:linux-init "Debian's Linux did not run the command: $(summary init ref)"
+	exit 0
+fi
+if [ "$(cat "$G/diff-init.test.status")" != 0 ] || ! grep -qx 'init ok' "$G/diff-init.test.out"; then
+	fail diff:synthos-init "$KTEST did not run a command from /init: $(summary init test); the other checks need it"
+	exit 0
+fi
+pass diff:synthos-init
+
+# ---- programs compared as a whole ------------------------------------------------------
+both busybox-pipeline 300 -- /bin/busybox sh -c 'seq 1 100000 | grep 7 | wc -l'
+compare busybox-pipeline
+
+both busybox-script 300 -- sh -c '
+	cd /tmp && for i in 3 1 2; do echo "line $i" >> f; done
+	sort f | sed "s/line/L/" | tr "\n" " "; echo
+	awk "{ s += \$2 } END { print \"sum\", s }" f
+	ls -a /tmp; wc -c f; rm f; ls /tmp | wc -l
+	x=$(echo sub); echo "$x ${#x} $((6 * 7))"
+	(exit 5); echo "subshell $?"
+	echo hi | { read -r y; echo "read $y"; }
+	false || echo "or ok"; exit 9'
+compare busybox-script
+
+for p in hello mtcount echoargs; do
+	[ -x "$TOP/build/user/$p" ] || echo "info diff: no build/user/$p; its check is skipped" >&2
+done
+if [ -x "$TOP/build/user/hello" ]; then
+	both hello 120 -- hello
+	compare hello
+fi
+if [ -x "$TOP/build/user/mtcount" ]; then
+	both mtcount 300 -- mtcount
+	compare mtcount
+fi
+if [ -x "$TOP/build/user/echoargs" ]; then
+	both echoargs 120 -- echoargs one "two words" ''
+	compare echoargs
+fi
+
+# ---- usertests: one check per test -------------------------------------------------------
+# results FILE: "PASS name" / "FAIL name: reason" per test, in order; a test
+# that passed the first run and failed the leak check's second run fails.
+results() {
+	awk '
+	/^(PASS|FAIL) [A-Za-z0-9_]+/ {
+		name = $2; sub(/:$/, "", name)
+		if (!(name in res)) order[n++] = name
+		if ($1 == "FAIL" || !(name in res)) res[name] = $0
+	}
+	END { for (i = 0; i < n; i++) print order[i] "\t" res[order[i]] }' "$1"
+}
+if [ -x "$TOP/build/user/usertests" ]; then
+	# shellcheck disable=SC2086
+	both usertests "$UTTIMEOUT" -- usertests $UTARGS
+	declare -A ref_res=() test_res=()
+	names=()
+	while IFS=$'\t' read -r n line; do
+		ref_res[$n]=$line
+		names+=("$n")
+	done < <(results "$G/diff-usertests.ref.out")
+	while IFS=$'\t' read -r n line; do
+		[ -n "${ref_res[$n]+x}" ] || names+=("$n")
+		test_res[$n]=$line
+	done < <(results "$G/diff-usertests.test.out")
+	[ ${#names[@]} -gt 0 ] || fail diff:usertests "no results from Linux: $(summary usertests ref)"
+	for n in "${names[@]}"; do
+		r=${ref_res[$n]:-} t=${test_res[$n]:-}
+		if [ -z "$t" ]; then
+			fail "diff:$n" "no result on synthos (its run: $(summary usertests test))"
+		elif [ -z "$r" ]; then
+			fail "diff:$n" "no result on Linux (its run: $(summary usertests ref))"
+		elif [ "$r" = "$t" ]; then
+			pass "diff:$n"
+		else
+			fail "diff:$n" "Linux: \"$r\", synthos: \"$t\""
+		fi
+	done
+	rs=$(cat "$G/diff-usertests.ref.status") ts=$(cat "$G/diff-usertests.test.status")
+	if [ "$rs" = "$ts" ]; then
+		pass diff:usertests-status
+	else
+		fail diff:usertests-status "Linux $rs, synthos $(summary usertests test)"
+	fi
+fi
+exit 0
