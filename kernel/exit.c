@@ -18,9 +18,12 @@
 #include <synthos/power.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
+#include <synthos/time.h>
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
 #include <arch/switch.h>
+
+void itimer_forget(struct proc *p);
 
 static void reparent_children(struct proc *p)
 {
@@ -56,6 +59,7 @@ static void proc_teardown(struct proc *p)
 			(st & 0x7f) ? "signal" : "status", (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff);
 		power_off(st == 0 ? POWER_OK : POWER_FAIL);
 	}
+	itimer_forget(p);
 	fdtable_put(p->files);
 	p->files = NULL;
 	fs_info_put(p->fs);
@@ -314,4 +318,33 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct siginfo_chld *, infop, int,
 			return -EFAULT;
 	}
 	return 0;
+}
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+SYSCALL_DEFINE2(getrusage, int, who, struct rusage_k *, ru)
+{
+	struct rusage_k k = { 0 };
+	uint64_t ticks_u = 0, ticks_s = 0;
+	if (who == RUSAGE_SELF) {
+		struct list_head *pos;
+		list_for_each(pos, &current->proc->threads) {
+			struct task *t = list_entry(pos, struct task, thread_link);
+			ticks_u += t->utime_ticks;
+			ticks_s += t->stime_ticks;
+		}
+	} else if (who == RUSAGE_THREAD) {
+		ticks_u = current->utime_ticks;
+		ticks_s = current->stime_ticks;
+	} else if (who != RUSAGE_CHILDREN) {
+		return -EINVAL;
+	}
+	uint64_t us = ticks_u * (1000000 / HZ), ss = ticks_s * (1000000 / HZ);
+	k.utime_sec = (int64_t)(us / 1000000);
+	k.utime_usec = (int64_t)(us % 1000000);
+	k.stime_sec = (int64_t)(ss / 1000000);
+	k.stime_usec = (int64_t)(ss % 1000000);
+	return copy_to_user(ru, &k, sizeof(k));
 }

@@ -13,6 +13,7 @@
  */
 #include <synthos/errno.h>
 #include <synthos/list.h>
+#include <synthos/log.h>
 #include <synthos/mm.h>
 #include <synthos/proc.h>
 #include <synthos/syscall.h>
@@ -48,8 +49,10 @@ static LIST_HEAD(futex_waiters);
 static int futex_key(uint32_t *uaddr, struct futex_key *k)
 {
 	uint64_t a = (uint64_t)uaddr;
-	if ((a & 3) || !access_ok(uaddr, 4))
+	if (a & 3)
 		return -EINVAL;
+	if (!access_ok(uaddr, 4))
+		return -EFAULT;
 	struct mm *mm = current->proc->mm;
 	struct vma *v = mm_find_vma(mm, a);
 	if (!v)

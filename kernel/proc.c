@@ -278,3 +278,51 @@ SYSCALL_DEFINE0(setsid)
 	me->sid = me->pgid = me->pid;
 	return me->sid;
 }
+
+/* ---- prctl: the options programs commonly use ---- */
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_CHILD_SUBREAPER 36
+
+SYSCALL_DEFINE5(prctl, int, option, uint64_t, a2, uint64_t, a3, uint64_t, a4, uint64_t, a5)
+{
+	struct task *t = current;
+	char name[TASK_COMM_LEN];
+	switch (option) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, (const char *)a2, sizeof(name)) < 0) {
+			/* Linux copies at most 16 bytes and truncates. */
+			if (copy_from_user(name, (const char *)a2, sizeof(name) - 1))
+				return -EFAULT;
+			name[sizeof(name) - 1] = 0;
+		}
+		strlcpy(t->comm, name, sizeof(t->comm));
+		if (t->tid == t->proc->pid)
+			strlcpy(t->proc->comm, name, sizeof(t->proc->comm));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((char *)a2, t->comm, sizeof(t->comm));
+	case PR_SET_PDEATHSIG:
+		return a2 > 64 ? -EINVAL : 0;
+	case PR_GET_PDEATHSIG:
+		return put_user(0, (int *)a2);
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_SET_DUMPABLE:
+		return a2 > 1 ? -EINVAL : 0;
+	case PR_SET_NO_NEW_PRIVS:
+		return a2 == 1 && !a3 && !a4 && !a5 ? 0 : -EINVAL;
+	case PR_GET_NO_NEW_PRIVS:
+		return 0;
+	case PR_SET_CHILD_SUBREAPER:
+		return 0;
+	}
+	return -EINVAL;
+}

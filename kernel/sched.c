@@ -19,6 +19,8 @@
  * The lock is taken in schedule() and released by the thread switched to:
  * after switch_context returns, or in sched_new_thread_started().
  */
+#include <synthos/console.h>
+#include <synthos/devices.h>
 #include <synthos/log.h>
 #include <synthos/panic.h>
 #include <synthos/proc.h>
@@ -158,6 +160,7 @@ void sched_tick(void)
 
 	if (!list_empty(&run_queue) && t != &idle_task)
 		t->need_resched = true;
+	itimer_tick(now);
 	struct list_head *pos, *tmp;
 	list_for_each_safe(pos, tmp, &sleepers) {
 		struct task *s = list_entry(pos, struct task, sleep_link);
@@ -192,6 +195,8 @@ bool schedule_until(uint64_t deadline_ns)
 void sched_idle(void)
 {
 	for (;;) {
+		if (unlikely(console_input_pending()))
+			tty_console_rx();               /* ^C/^Z while nobody reads the terminal */
 		arch_irq_disable();
 		if (!list_empty(&run_queue)) {
 			arch_irq_enable();

@@ -13,6 +13,9 @@
  *   echoargs --ids PID PPID  "pid same|differs", "ppid same|differs"
  *   echoargs --chain N       re-exec argv[0] N times, then "chain done"
  *   echoargs --exit N        exit with status N
+ *   echoargs --main-exits    the main thread calls pthread_exit while a
+ *                            second thread runs on; that thread prints
+ *                            "thread outlived main" and the process exits 0
  *
  * Exit status 0 unless a check failed. It also serves as the interpreter of
  * the #! scripts (then argv[1] is the script's optional argument or path).
@@ -21,11 +24,13 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
@@ -124,6 +129,16 @@ static int do_sig(void)
 	return 0;
 }
 
+static void *outlive_main(void *arg)
+{
+	(void)arg;
+	struct timespec ts = { 0, 30 * 1000000L };
+	nanosleep(&ts, NULL);
+	printf("thread outlived main\n");
+	fflush(stdout);
+	return NULL;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -158,6 +173,14 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (!strcmp(mode, "--exit") && argc == 3)
 		return atoi(argv[2]);
+	if (!strcmp(mode, "--main-exits")) {
+		/* Only in a freshly exec'd process: musl 1.2.3's fork() does not
+		 * re-register the main thread's clear-tid address. */
+		pthread_t t;
+		if (pthread_create(&t, NULL, outlive_main, NULL))
+			return 1;
+		pthread_exit(NULL);
+	}
 
 	printf("argc=%d\n", argc);
 	for (int i = 0; i < argc; i++)

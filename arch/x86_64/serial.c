@@ -33,8 +33,8 @@
 
 #define RX_RING_SIZE 1024   /* power of two */
 static volatile uint8_t rx_ring[RX_RING_SIZE];
-static volatile uint32_t rx_head;   /* written by the IRQ handler only */
-static volatile uint32_t rx_tail;   /* written by the consumer only */
+volatile uint32_t rx_head;          /* written by the IRQ handler only */
+volatile uint32_t rx_tail;          /* written by the consumer only */
 static uint64_t rx_dropped;         /* bytes lost to a full ring */
 static bool serial_present;
 struct waitq console_input_wq = WAITQ_INIT(console_input_wq);
@@ -63,6 +63,15 @@ static void serial_putc(char c)
 		if (inb(COM1 + UART_LSR) & LSR_THRE)
 			break;
 	outb(COM1 + UART_THR, (uint8_t)c);
+}
+
+/* Bytes exactly as given: the terminal's line discipline already did ONLCR. */
+void console_write_raw(const char *s, size_t n)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
 }
 
 void console_write(const char *s, size_t n)

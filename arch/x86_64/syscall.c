@@ -12,6 +12,8 @@
  * exit_to_user_mode() runs with interrupts on before every return to user
  * mode: reschedule if the tick asked for it, deliver pending signals.
  */
+#include <synthos/console.h>
+#include <synthos/devices.h>
 #include <synthos/log.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
@@ -72,6 +74,10 @@ void exit_to_user_mode(struct trap_frame *f)
 	for (;;) {
 		if (t->exit_now)
 			do_exit_thread(0);
+		/* Typed bytes reach the line discipline (and ^C its signals)
+		 * in process context, even while nobody reads the terminal. */
+		if (unlikely(console_input_pending()))
+			tty_console_rx();
 		if (t->need_resched) {
 			t->need_resched = false;
 			schedule();

@@ -112,9 +112,13 @@ static void user_exception(struct trap_frame *f, unsigned vec)
 			return;
 		sig = SIGSEGV;
 		info.addr = cr2;
-		info.code = (f->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
-		if (r == -ENOMEM)
-			sig = SIGBUS;       /* Linux: VM_FAULT_OOM kills; close enough */
+		info.code = r == -EACCES ? SEGV_ACCERR : SEGV_MAPERR;
+		if (r == -EIO || r == -ENOMEM) {
+			/* Past the end of a mapped file; or out of memory, which
+			 * Linux answers with the OOM killer -- we kill the faulter. */
+			sig = r == -EIO ? SIGBUS : SIGKILL;
+			info.code = BUS_ADRERR;
+		}
 		break;
 	}
 	case 0:  sig = SIGFPE; info.code = FPE_INTDIV; break;

@@ -11,8 +11,16 @@
 #include <synthos/types.h>
 
 void console_early_init(void);
-void console_write(const char *s, size_t n);
+void console_write(const char *s, size_t n);        /* '\n' -> "\r\n" */
+void console_write_raw(const char *s, size_t n);    /* no translation (the tty's output) */
 void console_enable_input(void);
+/* Is input waiting? Cheap enough for the system-call exit path. */
+static inline bool console_input_pending(void)
+{
+	extern volatile uint32_t rx_head, rx_tail;
+	return rx_head != rx_tail;
+}
+
 /* Next input byte, or -1 if none is waiting. */
 int console_getc_nonblock(void);
 /* Waits (halting the CPU between interrupts) for the next input byte. */

@@ -93,8 +93,10 @@ int mm_copy_to(struct mm *mm, uint64_t uaddr, const void *src, size_t n);
 
 /*
  * The page-fault handler's core: resolve a fault at addr in the current
- * address space. write/exec/user describe the access. 0 if the page is now
- * mapped, -EFAULT if the access is not allowed (SIGSEGV), -ENOMEM.
+ * address space. write/exec describe the access. 0 if the page is now
+ * mapped; -EFAULT if nothing is mapped there (SIGSEGV, SEGV_MAPERR);
+ * -EACCES if the area forbids the access (SIGSEGV, SEGV_ACCERR); -EIO for
+ * a file page past the end of the file (SIGBUS); -ENOMEM.
  */
 int mm_handle_fault(uint64_t addr, bool write, bool exec);
 

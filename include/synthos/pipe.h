@@ -3,8 +3,11 @@
  *
  * One struct pipe backs both pipe(2) and a named FIFO (kept in the
  * inode's fifo pointer while anybody has it open). The buffer is a byte
- * ring of PIPE_SIZE bytes over PIPE_PAGES pages allocated as data arrives.
- * head and tail are free-running byte counters: used = head - tail.
+ * ring of `size` bytes (PIPE_SIZE unless F_SETPIPE_SZ changed it) over
+ * npages pages, each allocated when data first reaches it. head and tail
+ * are free-running byte counters: used = head - tail, and byte k lives in
+ * page (k / PAGE_SIZE) % npages -- consistent across the 2^32 wrap because
+ * npages is a power of two.
  *
  * Locking: `locked` is a sleeping mutex (the kernel is non-preemptive on
  * one CPU, so testing and setting it is atomic between sleeps); it covers

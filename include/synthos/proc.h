@@ -123,6 +123,8 @@ struct proc {
 	size_t cmdline_len;
 	uint64_t start_ns;
 	uint64_t rlimit_cur[16], rlimit_max[16];
+	uint64_t itimer_real_at;         /* ITIMER_REAL deadline on time_ns(), 0 = off */
+	uint64_t itimer_real_interval;   /* reload value in ns */
 	uint32_t umask_unused;
 };
 
@@ -140,6 +142,7 @@ int proc_for_each(int (*fn)(struct proc *p, void *ctx), void *ctx);
 /* Scheduler (kernel/sched.c). */
 void sched_init(void);
 void sched_tick(void);                /* from the timer interrupt */
+void itimer_tick(uint64_t now_ns);    /* fires due ITIMER_REAL timers (kernel/itimer.c) */
 void wake_up_task(struct task *t);    /* make runnable if sleeping */
 void sched_add(struct task *t);       /* a new task */
 void sched_yield(void);

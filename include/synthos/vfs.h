@@ -234,6 +234,10 @@ struct inode {
 	const struct inode_ops *iops;
 	const struct file_ops *fops;    /* how open() reads it (not for devices/FIFOs) */
 	struct super_block *mounted;    /* a filesystem mounted on this directory */
+	/* Non-directories: a directory holding one of its names, or NULL (not a
+	 * reference: the filesystem clears it when that name goes), so that
+	 * inode_path can name open files (/proc/N/fd). */
+	struct inode *dir_hint;
 	void *priv;                     /* the filesystem's */
 	void *fifo;                     /* FIFOs: the pipe, owned by fifo_open's code */
 };
@@ -368,10 +372,8 @@ struct super_block *sb_alloc(const struct super_ops *ops, uint64_t magic);
 /* A fresh read-write in-memory filesystem (ramfs/tmpfs), root mode 0755. */
 int ramfs_new(struct super_block **sb);
 
-/* Now, for timestamps (realtime: see vfs_now in kernel/fs/vfs.c). */
+/* Now, for timestamps: CLOCK_REALTIME (realtime_ns() in <synthos/time.h>). */
 struct vfs_time vfs_now(void);
-/* If anyone defines it, the realtime clock in ns since the epoch. */
-uint64_t clock_realtime_ns(void) __attribute__((weak));
 
 int64_t generic_file_llseek(struct file *f, int64_t off, int whence);
 int64_t noop_llseek(struct file *f, int64_t off, int whence);   /* keeps pos, returns it */
@@ -402,6 +404,8 @@ int vfs_register_fs(struct fs_type *t);
 /* Mount an instance of the named type on the directory at path. */
 int vfs_mount(const char *source, const char *path, const char *type,
 	      unsigned long flags, const void *data);
+/* Unmount the filesystem mounted at path (umount2's flags). */
+int vfs_umount(const char *path, int flags);
 /* Calls fn for each mount, "/" first, with its mount point's path. */
 int vfs_for_each_mount(int (*fn)(struct super_block *sb, const char *path, void *ctx), void *ctx);
 extern struct inode *vfs_root;   /* the root of "/" */
@@ -421,8 +425,9 @@ int user_path_empty_ok(const char *upath, char *kbuf);
 int path_lookupat(int dirfd, const char *path, unsigned flags, struct inode **res);
 /* Same relative to an inode (NULL: the current cwd). */
 int path_lookup_from(struct inode *base, const char *path, unsigned flags, struct inode **res);
-/* The absolute path of an inode (via "..", across mounts) into buf. Length
- * or -ENAMETOOLONG/-ENOENT (unlinked). */
+/* The absolute path of an inode (directories via "..", across mounts;
+ * others via dir_hint) into buf. Length or -ENAMETOOLONG/-ENOENT (unlinked,
+ * or a name the filesystem does not know). */
 int inode_path(struct inode *ino, char *buf, size_t size);
 
 /* Kernel-side namespace changes, relative to cwd, mode taken as given

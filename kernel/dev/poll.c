@@ -43,6 +43,7 @@
 #include <synthos/vfs.h>
 #include <synthos/wait.h>
 #include <arch/page.h>
+#include <arch/sigframe.h>
 
 #ifndef POLLRDBAND
 #define POLLRDBAND 0x080
@@ -248,8 +249,8 @@ static int set_user_sigmask(const sigset_t *umask, size_t size)
 		return -EFAULT;
 	struct task *t = current;
 	t->saved_blocked = t->blocked;
-	t->blocked = m & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 	t->restore_blocked = true;
+	signal_set_blocked(t, m);       /* drops SIGKILL/SIGSTOP itself */
 	return 0;
 }
 
@@ -262,8 +263,8 @@ static void restore_user_sigmask(bool had_mask, int ret)
 		return;
 	if (ret == -ERESTARTNOHAND)
 		return;
-	t->blocked = t->saved_blocked;
 	t->restore_blocked = false;
+	signal_set_blocked(t, t->saved_blocked);
 }
 
 /* ---- poll ---- */

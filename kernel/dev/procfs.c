@@ -295,6 +295,18 @@ static void gen_pid_comm(struct pbuf *b, struct proc *p)
 	pb_printf(b, "%s\n", p->comm);
 }
 
+/* A name for any inode, as /proc/<pid>/fd and exe show it. */
+static int inode_name(struct inode *t, char *buf, size_t size)
+{
+	int len = inode_path(t, buf, size);
+	if (len >= 0)
+		return len;
+	/* What Linux shows for the nameless (pipes, anonymous inodes). */
+	if (S_ISFIFO(t->mode) && t->nlink == 0)
+		return ksnprintf(buf, size, "pipe:[%lu]", t->ino);
+	return ksnprintf(buf, size, "anon_inode:[%lu]", t->ino);
+}
+
 static void gen_pid_maps(struct pbuf *b, struct proc *p)
 {
 	struct list_head *pos;
@@ -312,7 +324,7 @@ static void gen_pid_maps(struct pbuf *b, struct proc *p)
 			  (v->flags & MAP_SHARED) ? 's' : 'p', ino ? v->offset : 0UL,
 			  ino ? MAJOR(ino->sb->dev) : 0, ino ? MINOR(ino->sb->dev) : 0,
 			  ino ? ino->ino : 0UL);
-		if (ino && inode_path(ino, path, PATH_MAX) > 0)
+		if (ino && inode_name(ino, path, PATH_MAX) > 0)
 			pb_printf(b, "%*s%s", 8, "", path);
 		else if (!ino && v->start <= p->mm->brk_start && v->end > p->mm->brk_start)
 			pb_printf(b, "%*s[heap]", 8, "");
@@ -535,7 +547,7 @@ static struct proc *live_proc(int pid)
 	return p && p->state != PROC_REAPED ? p : NULL;
 }
 
-static const struct inode_ops proc_dir_iops, proc_link_iops;
+static const struct inode_ops proc_dir_iops, proc_link_iops, proc_self_iops;
 static const struct file_ops proc_dir_fops, proc_file_fops;
 
 static struct inode *proc_inode(struct super_block *sb, int pid, uint32_t sub, uint32_t mode)
@@ -549,7 +561,7 @@ static struct inode *proc_inode(struct super_block *sb, int pid, uint32_t sub, u
 		ino->iops = &proc_dir_iops;
 		ino->fops = &proc_dir_fops;
 	} else if (S_ISLNK(mode)) {
-		ino->iops = &proc_link_iops;
+		ino->iops = sub == SUB_SELF ? &proc_self_iops : &proc_link_iops;
 	} else {
 		ino->fops = &proc_file_fops;
 	}
@@ -762,8 +774,6 @@ static struct inode *link_target(struct inode *ino, int *err)
 static int proc_get_link(struct inode *ino, struct inode **res)
 {
 	int err;
-	if (ino_sub(ino) == SUB_SELF)
-		return -EINVAL;         /* a plain symlink: walk its text */
 	struct inode *t = link_target(ino, &err);
 	if (!t)
 		return err;
@@ -785,19 +795,11 @@ static int proc_readlink(struct inode *ino, char *buf, size_t size)
 			kfree(path);
 			return err;
 		}
-		len = inode_path(t, path, PATH_MAX);
-		if (len < 0) {
-			/* No name to give (only directories know theirs): say what it is. */
-			if (S_ISFIFO(t->mode) && t->nlink == 0)
-				len = ksnprintf(path, PATH_MAX, "pipe:[%lu]", t->ino);
-			else if (S_ISCHR(t->mode) && MAJOR(t->rdev) == TTYAUX_MAJOR && MINOR(t->rdev) == 1)
-				len = ksnprintf(path, PATH_MAX, "/dev/console");
-			else if (t->nlink == 0)
-				len = ksnprintf(path, PATH_MAX, "anon_inode:[%lu]", t->ino);
-			else
-				len = ksnprintf(path, PATH_MAX, "/proc/%d/inode:[%lu:%lu]",
-						ino_pid(ino), t->sb->dev, t->ino);
-		}
+		len = inode_name(t, path, PATH_MAX);
+	}
+	if (len < 0) {
+		kfree(path);
+		return len;
 	}
 	size_t n = MIN((size_t)len, size);
 	memcpy(buf, path, n);
@@ -809,6 +811,8 @@ static const struct inode_ops proc_dir_iops = { .lookup = proc_lookup };
 static const struct inode_ops proc_link_iops = {
 	.readlink = proc_readlink, .get_link = proc_get_link,
 };
+/* /proc/self is a plain symlink: the walk follows its text, "<pid>". */
+static const struct inode_ops proc_self_iops = { .readlink = proc_readlink };
 
 /* ---- file contents ---- */
 

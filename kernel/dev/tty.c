@@ -507,7 +507,7 @@ static bool tty_ready;
 
 static void console_output(void *ctx, const char *s, size_t n)
 {
-	console_write(s, n);
+	console_write_raw(s, n);
 }
 
 void tty_init(void)

@@ -415,13 +415,14 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf, int, 
 	char *path = getname(upath, true, &err);
 	if (!path)
 		return err;
+	bool empty = !*path;
 	err = path_lookupat(dirfd, path, LOOKUP_EMPTY, &ino);
 	putname(path);
 	if (err)
 		return err;
 	if (!S_ISLNK(ino->mode) || !ino->iops || !ino->iops->readlink) {
 		inode_put(ino);
-		return -EINVAL;
+		return empty ? -ENOENT : -EINVAL;
 	}
 	size_t n = MIN((size_t)bufsiz, (size_t)PATH_MAX);
 	char *buf = kmalloc(n);

@@ -300,6 +300,8 @@ static long do_getdents(int fd, char *ubuf, size_t count, bool old_format)
 		return -EBADF;
 	if (!S_ISDIR(f->inode->mode) || !f->ops->iterate)
 		r = -ENOTDIR;
+	else if (f->inode->nlink == 0)
+		r = -ENOENT;            /* removed: Linux's IS_DEADDIR */
 	else if (!access_ok(ubuf, count))
 		r = -EFAULT;
 	else {

@@ -272,25 +272,30 @@ out:
 	return err;
 }
 
-SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
+int vfs_umount(const char *path, int flags)
 {
 	struct inode *ino;
-	int err;
-
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
 	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
 		return -EINVAL;
-	char *target = getname(utarget, false, &err);
-	if (!target)
-		return err;
-	err = path_lookupat(AT_FDCWD, target, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
-	putname(target);
+	int err = path_lookupat(AT_FDCWD, path, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
 	if (err)
 		return err;
 	err = do_umount(ino, flags);
 	if (err)
 		inode_put(ino);
+	return err;
+}
+
+SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
+{
+	int err;
+	char *target = getname(utarget, false, &err);
+	if (!target)
+		return err;
+	err = vfs_umount(target, flags);
+	putname(target);
 	return err;
 }
 

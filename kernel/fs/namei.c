@@ -389,11 +389,37 @@ static int name_in_dir(struct inode *dir, struct inode *child, struct find_name 
 }
 
 /*
- * Directories only: a directory has one name, found by going up ".." and
- * searching the parent for our inode number (the classic Unix getcwd).
- * Other inodes have no parent pointer here and give -ENOENT.
+ * A directory has one name, found by going up ".." and searching the
+ * parent for our inode number (the classic Unix getcwd). Other inodes are
+ * named through dir_hint: the path of that directory plus the entry there
+ * with our inode number.
  */
+static int dir_path(struct inode *ino, char *buf, size_t size);
+
 int inode_path(struct inode *ino, char *buf, size_t size)
+{
+	if (S_ISDIR(ino->mode))
+		return dir_path(ino, buf, size);
+	if (ino->nlink == 0 || !ino->dir_hint)
+		return -ENOENT;
+	char name[NAME_MAX + 1];
+	struct find_name fn = { .name = name };
+	int err = name_in_dir(ino->dir_hint, ino, &fn);
+	if (err)
+		return err;
+	int len = dir_path(ino->dir_hint, buf, size);
+	if (len < 0)
+		return len;
+	if (len > 1)
+		buf[len++] = '/';
+	if ((size_t)len + fn.len + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(buf + len, name, fn.len);
+	buf[len + fn.len] = '\0';
+	return len + (int)fn.len;
+}
+
+static int dir_path(struct inode *ino, char *buf, size_t size)
 {
 	struct inode *root = cur_root(), *cur, *parent;
 	char namebuf[NAME_MAX + 1];
@@ -402,7 +428,7 @@ int inode_path(struct inode *ino, char *buf, size_t size)
 	size_t pos;
 	int err = 0;
 
-	if (!S_ISDIR(ino->mode) || ino->nlink == 0)
+	if (ino->nlink == 0)
 		return -ENOENT;
 	tmp = kmalloc(PATH_MAX);
 	if (!tmp)

@@ -17,6 +17,8 @@
  *  - A directory's parent pointer is not a reference: the parent cannot
  *    go while the child is in it (ENOTEMPTY), and rmdir clears it.
  *  - Entry cookies are unique per directory and increase along the list.
+ *  - Once a directory has buckets, every entry is in exactly one chain
+ *    (the one of its hash); buckets go only with the directory.
  *
  * Locking: none (see <synthos/vfs.h>); no function here sleeps.
  */
@@ -63,9 +65,29 @@ static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode, uint
 	return ino;
 }
 
+/* ---- directory entries: a list in cookie order, plus a hash table ---- */
+
+#define HASH_MIN_BUCKETS 64
+#define HASH_MAX_BUCKETS (1u << 19)      /* 4 MiB of chains: kmalloc's limit */
+
+static uint32_t name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u;                /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
 static struct ramfs_dirent *find(struct inode *dir, const char *name, size_t len)
 {
 	struct ramfs_node *rn = dir->priv;
+	if (rn->buckets) {
+		uint32_t h = name_hash(name, len);
+		for (struct ramfs_dirent *d = rn->buckets[h & (rn->nbuckets - 1)]; d; d = d->hnext)
+			if (d->hash == h && d->len == len && memcmp(d->name, name, len) == 0)
+				return d;
+		return NULL;
+	}
 	struct list_head *pos;
 	list_for_each(pos, &rn->entries) {
 		struct ramfs_dirent *d = list_entry(pos, struct ramfs_dirent, link);
@@ -75,6 +97,32 @@ static struct ramfs_dirent *find(struct inode *dir, const char *name, size_t len
 	return NULL;
 }
 
+static void hash_insert(struct ramfs_node *rn, struct ramfs_dirent *d)
+{
+	struct ramfs_dirent **b = &rn->buckets[d->hash & (rn->nbuckets - 1)];
+	d->hnext = *b;
+	*b = d;
+}
+
+/* Two entries per bucket on average at most; a failed allocation only
+ * leaves the chains longer. */
+static void hash_grow(struct ramfs_node *rn)
+{
+	size_t n = rn->nbuckets ? rn->nbuckets * 2 : HASH_MIN_BUCKETS;
+	if (rn->count < (rn->nbuckets ? rn->nbuckets * 2 : HASH_MIN_BUCKETS / 2) ||
+	    n > HASH_MAX_BUCKETS)
+		return;
+	struct ramfs_dirent **b = kzalloc(n * sizeof(*b));
+	if (!b)
+		return;
+	kfree(rn->buckets);
+	rn->buckets = b;
+	rn->nbuckets = n;
+	struct list_head *pos;
+	list_for_each(pos, &rn->entries)
+		hash_insert(rn, list_entry(pos, struct ramfs_dirent, link));
+}
+
 static int add_entry(struct inode *dir, const char *name, size_t len, struct inode *ino)
 {
 	struct ramfs_node *rn = dir->priv;
@@ -82,11 +130,15 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 	if (!d)
 		return -ENOSPC;
 	d->inode = ino;
-	d->len = len;
+	d->len = (uint32_t)len;
+	d->hash = name_hash(name, len);
 	memcpy(d->name, name, len);
 	d->cookie = rn->next_cookie++;
 	list_add_tail(&d->link, &rn->entries);
 	rn->count++;
+	if (rn->buckets)
+		hash_insert(rn, d);
+	hash_grow(rn);
 	inode_touch(dir, true, true);
 	return 0;
 }
@@ -94,10 +146,29 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 static void remove_entry(struct inode *dir, struct ramfs_dirent *d)
 {
 	struct ramfs_node *rn = dir->priv;
+	if (rn->buckets) {
+		struct ramfs_dirent **p = &rn->buckets[d->hash & (rn->nbuckets - 1)];
+		while (*p != d)
+			p = &(*p)->hnext;
+		*p = d->hnext;
+	}
 	list_del(&d->link);
 	rn->count--;
 	kfree(d);
 	inode_touch(dir, true, true);
+}
+
+/* dir_hint upkeep (see vfs.h): dir holds a name of ino now / no more. */
+static void hint_set(struct inode *ino, struct inode *dir)
+{
+	if (!S_ISDIR(ino->mode))
+		ino->dir_hint = dir;
+}
+
+static void hint_drop(struct inode *ino, struct inode *dir)
+{
+	if (ino->dir_hint == dir)
+		ino->dir_hint = NULL;
 }
 
 static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **res)
@@ -151,6 +222,7 @@ static int ramfs_create(struct inode *dir, const char *name, size_t len, uint32_
 		rn->parent = dir;
 		dir->nlink++;
 	}
+	hint_set(ino, dir);
 	*res = ino;
 	return 0;
 fail:
@@ -171,6 +243,8 @@ static int ramfs_link(struct inode *dir, const char *name, size_t len, struct in
 	if (err)
 		return err;
 	ino->nlink++;
+	if (!ino->dir_hint)
+		hint_set(ino, dir);
 	inode_touch(ino, false, true);
 	return 0;
 }
@@ -184,6 +258,7 @@ static void drop_name(struct inode *dir, struct inode *ino)
 		dir->nlink--;
 	} else {
 		ino->nlink--;
+		hint_drop(ino, dir);
 	}
 	inode_touch(ino, false, true);
 }
@@ -233,6 +308,8 @@ static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
 		nd->inode = src;
 		reparent(src, odir, ndir);
 		reparent(victim, ndir, odir);
+		hint_set(src, ndir);
+		hint_set(victim, odir);
 		inode_touch(src, false, true);
 		inode_touch(victim, false, true);
 		inode_touch(odir, true, true);
@@ -257,6 +334,7 @@ static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
 	}
 	remove_entry(odir, od);
 	reparent(src, odir, ndir);
+	hint_set(src, ndir);
 	inode_touch(src, false, true);
 	return 0;
 }
@@ -319,6 +397,7 @@ static void ramfs_evict(struct inode *ino)
 	if (S_ISREG(ino->mode))
 		ramfs_free_pages(ino);
 	kfree(rn->target);
+	kfree(rn->buckets);
 	kfree(rn);
 	ino->priv = NULL;
 }

@@ -13,9 +13,11 @@
  * position, so a reader's offset stays valid while entries come and go. */
 struct ramfs_dirent {
 	struct list_head link;          /* ramfs_node.entries, ascending cookie */
+	struct ramfs_dirent *hnext;     /* hash chain (when the dir has buckets) */
 	struct inode *inode;            /* counted by inode->nlink, not refcount */
 	uint64_t cookie;
-	size_t len;
+	uint32_t hash;
+	uint32_t len;
 	char name[];
 };
 
@@ -26,6 +28,10 @@ struct ramfs_node {
 	uint64_t next_cookie;           /* 0 and 1 are "." and ".." */
 	size_t count;                   /* entries */
 	struct inode *parent;           /* NULL once removed (and for the root) */
+	/* Name lookup: the list alone while small; past that, a hash table
+	 * of nbuckets (a power of two) chains, grown as entries come. */
+	struct ramfs_dirent **buckets;
+	size_t nbuckets;
 	/* regular files: a radix tree of pages, RAMFS_FANOUT slots per node;
 	 * height h covers RAMFS_FANOUT^h pages (height 0: root is page 0). */
 	void *root;

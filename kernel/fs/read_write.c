@@ -48,20 +48,42 @@ static ssize_t rw_op(struct file *f, struct uio *u, size_t n, uint64_t *pos, boo
 	return write ? f->ops->write(f, u, n, pos) : f->ops->read(f, u, n, pos);
 }
 
-/* pos NULL: the file position. */
+/*
+ * relatime, Linux's default: reading updates atime only if it is not
+ * newer than mtime/ctime or is a day old, so "was it read since it was
+ * written?" works without an update per read.
+ */
+static bool not_after(struct vfs_time a, struct vfs_time b)
+{
+	return a.sec < b.sec || (a.sec == b.sec && a.nsec <= b.nsec);
+}
+
+static void touch_atime(struct inode *ino)
+{
+	struct vfs_time now = vfs_now();
+	if (not_after(ino->atime, ino->mtime) || not_after(ino->atime, ino->ctime) ||
+	    now.sec - ino->atime.sec >= 24 * 3600)
+		ino->atime = now;
+}
+
+/* pos NULL: the file position. Linux's order for pread/pwrite: a negative
+ * offset (EINVAL) before the descriptor, an unseekable file (ESPIPE)
+ * before the access mode. */
 static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool write)
 {
-	struct file *f = fget_io(fd);
-	ssize_t r;
+	struct file *f;
+	ssize_t r = 0;
+	if (pos && *pos < 0)
+		return -EINVAL;
+	f = fget_io(fd);
 	if (!f)
 		return -EBADF;
-	r = rw_check(f, write);
+	if (pos && !f->ops->llseek)
+		r = -ESPIPE;
+	if (!r)
+		r = rw_check(f, write);
 	if (!r && !access_ok(ubuf, count))
 		r = -EFAULT;
-	if (!r && pos && !f->ops->llseek)
-		r = -ESPIPE;
-	if (!r && pos && *pos < 0)
-		r = -EINVAL;
 	if (!r && count) {
 		struct uio u = { ubuf, true };
 		uint64_t p = pos ? (uint64_t)*pos : f->pos;
@@ -70,6 +92,8 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 		r = rw_op(f, &u, count, &p, write);
 		if (!pos)
 			f->pos = p;
+		if (r > 0 && !write && S_ISREG(f->inode->mode))
+			touch_atime(f->inode);
 	}
 	file_put(f);
 	return r;
@@ -227,12 +251,10 @@ static ssize_t do_rwv(int fd, const struct iovec *uiov, unsigned long cnt, const
 		return -EBADF;
 	if (pos && *pos == -1)
 		pos = NULL;
-	r = rw_check(f, write);
+	r = pos && !f->ops->llseek ? -ESPIPE : 0;
+	if (!r)
+		r = rw_check(f, write);
 	if (!r && cnt > UIO_MAXIOV)
-		r = -EINVAL;
-	if (!r && pos && !f->ops->llseek)
-		r = -ESPIPE;
-	if (!r && pos && *pos < 0)
 		r = -EINVAL;
 	if (r || cnt == 0) {
 		file_put(f);
@@ -249,6 +271,8 @@ static ssize_t do_rwv(int fd, const struct iovec *uiov, unsigned long cnt, const
 			r = rw_bounce(f, iov, cnt, total, &p, write);
 		if (!pos)
 			f->pos = p;
+		if (r > 0 && !write && S_ISREG(f->inode->mode))
+			touch_atime(f->inode);
 		kfree(iov);
 	}
 	file_put(f);

@@ -30,21 +30,19 @@
 struct inode *vfs_root;
 
 /*
- * Realtime: if the process code provides clock_realtime_ns() (weak, see
- * vfs.h) the timestamps follow CLOCK_REALTIME; otherwise the clock starts
- * at 2024-01-01 00:00:00 UTC at boot (the machine has no RTC driver yet),
- * so files made during one boot are ordered correctly and look plausible.
+ * Timestamps follow CLOCK_REALTIME (realtime_ns(), kernel/time_syscalls.c:
+ * the RTC at boot plus the monotonic clock, moved by settimeofday), so
+ * files compare correctly with what date(1) and clock_gettime say.
  */
-#define VFS_EPOCH_BASE 1704067200LL
-
 struct vfs_time vfs_now(void)
 {
-	uint64_t ns;
-	if (clock_realtime_ns)
-		ns = clock_realtime_ns();
-	else
-		ns = (uint64_t)VFS_EPOCH_BASE * NSEC_PER_SEC + time_ns();
-	return (struct vfs_time){ (int64_t)(ns / NSEC_PER_SEC), (int64_t)(ns % NSEC_PER_SEC) };
+	int64_t ns = realtime_ns();
+	int64_t sec = ns / (int64_t)NSEC_PER_SEC, nsec = ns % (int64_t)NSEC_PER_SEC;
+	if (nsec < 0) {
+		sec--;
+		nsec += (int64_t)NSEC_PER_SEC;
+	}
+	return (struct vfs_time){ sec, nsec };
 }
 
 /* ---- inodes ---- */
@@ -231,7 +229,7 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 
 	if (flags & O_PATH) {
 		f = file_alloc(inode_get(ino), &path_fops,
-			       (flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW)) | O_LARGEFILE);
+			       flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
 		if (!f) {
 			inode_put(ino);
 			return -ENOMEM;
@@ -275,7 +273,7 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 		file_discard(f);
 		return err;
 	}
-	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && ino->size) {
+	if ((flags & O_TRUNC) && S_ISREG(ino->mode)) {
 		err = do_truncate_inode(ino, 0);
 		if (err) {
 			file_put(f);

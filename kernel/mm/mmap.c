@@ -22,11 +22,27 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, unsigned, prot, unsigned, f
 		f = fget(fd);
 		if (!f)
 			return -EBADF;
-		if ((f->flags & O_ACCMODE) == O_WRONLY) {
+		uint32_t mode = f->inode ? f->inode->mode : 0;
+		if (S_ISCHR(mode) && f->inode->rdev == MKDEV(1, 5)) {
+			/* /dev/zero: private is anonymous memory; shared, shared anonymous. */
+			file_put(f);
+			f = NULL;
+			flags |= MAP_ANONYMOUS;
+			off = 0;
+			goto map;
+		}
+		if (!S_ISREG(mode)) {
+			file_put(f);
+			return -ENODEV;
+		}
+		unsigned acc = f->flags & O_ACCMODE;
+		if (acc == O_WRONLY ||
+		    ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) && acc != O_RDWR)) {
 			file_put(f);
 			return -EACCES;
 		}
 	}
+map:;
 	int64_t r = mm_map(mm, addr, len, prot, flags, f, (flags & MAP_ANONYMOUS) ? 0 : off);
 	if (f)
 		file_put(f);
@@ -82,13 +98,29 @@ SYSCALL_DEFINE5(mremap, uint64_t, old_addr, uint64_t, old_len, uint64_t, new_len
 
 SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, int, advice)
 {
+	struct mm *mm = current->proc->mm;
 	if (!IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	/* MADV_DONTNEED (4) on private anonymous memory: drop the pages. */
+	uint64_t end = ALIGN_UP(addr + len, PAGE_SIZE);
+	if (end < addr)
+		return -EINVAL;
+	/* Linux: advice over an unmapped hole answers ENOMEM. */
+	for (uint64_t a = addr; a < end;) {
+		struct vma *v = mm_find_vma(mm, a);
+		if (!v)
+			return -ENOMEM;
+		a = v->end;
+	}
+	/* MADV_DONTNEED (4) on private anonymous memory: drop the pages; they
+	 * come back as zeroes. */
 	if (advice == 4) {
-		struct vma *v = mm_find_vma(current->proc->mm, addr);
-		if (v && !v->file && (v->flags & MAP_TYPE) == MAP_PRIVATE)
-			return mm_discard(current->proc->mm, addr, len);
+		for (uint64_t a = addr; a < end;) {
+			struct vma *v = mm_find_vma(mm, a);
+			uint64_t stop = MIN(end, v->end);
+			if (!v->file && (v->flags & MAP_TYPE) == MAP_PRIVATE)
+				mm_discard(mm, a, stop - a);
+			a = stop;
+		}
 	}
 	return 0;
 }

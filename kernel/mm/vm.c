@@ -224,8 +224,10 @@ int64_t mm_map(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsign
 		return -ENODEV;        /* shared writable file mappings: not supported */
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr + size > USER_TOP || addr + size < addr)
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
 			return -EINVAL;
+		if (addr + size > USER_TOP || addr + size < addr)
+			return -ENOMEM;
 		if (flags & MAP_FIXED_NOREPLACE) {
 			if (!range_free(mm, addr, size))
 				return -EEXIST;
@@ -292,6 +294,12 @@ static int fault_in(struct mm *mm, struct vma *v, uint64_t addr, bool write)
 		return 0;
 	}
 
+	if (v->file) {
+		/* A page wholly past the end of the file: SIGBUS, as on Linux. */
+		uint64_t off = v->offset + (addr - v->start);
+		if (off >= ALIGN_UP(file_size(v->file), PAGE_SIZE))
+			return -EIO;
+	}
 	struct page *pg = user_page_alloc(v->file == NULL);
 	if (!pg)
 		return -ENOMEM;
@@ -329,11 +337,11 @@ static int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
 	if (!v)
 		return -EFAULT;
 	if (write && !(v->prot & PROT_WRITE))
-		return -EFAULT;
+		return -EACCES;
 	if (exec && !(v->prot & PROT_EXEC))
-		return -EFAULT;
+		return -EACCES;
 	if (!write && !exec && !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-		return -EFAULT;
+		return -EACCES;
 	return fault_in(mm, v, addr, write);
 }
 

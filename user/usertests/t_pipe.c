@@ -73,8 +73,9 @@ TEST(pipe_capacity)
 	CHECK_EQ(total, 65536);
 	CHECK_ERR(write(p[1], buf, 1), EAGAIN);
 	CHECK_EQ(fcntl(p[1], F_GETPIPE_SZ), 65536);
-	/* Draining makes room again. */
-	CHECK_EQ(read(p[0], buf, sizeof buf), (long)sizeof buf);
+	/* Draining a page's worth makes room again. */
+	char page[4096];
+	CHECK_EQ(read(p[0], page, sizeof page), (long)sizeof page);
 	CHECK(write(p[1], buf, 1) == 1);
 }
 
@@ -458,7 +459,7 @@ TEST(select_pipe)
 	FD_SET(50, &r);
 	tv.tv_sec = 0;
 	CHECK_ERR(select(51, &r, NULL, NULL, &tv), EBADF);
-	CHECK_ERR(select(-1, NULL, NULL, NULL, &tv), EINVAL);
+	CHECK_ERR(RAW(SYS_select, -1, NULL, NULL, NULL, &tv), EINVAL);
 }
 
 TEST(select_timeout)
@@ -470,7 +471,8 @@ TEST(select_timeout)
 	FD_SET(p[0], &r);
 	struct timeval tv = { 0, 50000 };
 	long long t0 = ut_now_ns();
-	CHECK_EQ(select(p[0] + 1, &r, NULL, NULL, &tv), 0);
+	/* Raw: musl passes the kernel a copy of tv. */
+	CHECK_EQ(RAW(SYS_select, p[0] + 1, &r, NULL, NULL, &tv), 0);
 	CHECK(ut_now_ns() - t0 >= 50 * 1000000LL);
 	CHECK(!FD_ISSET(p[0], &r));                 /* sets are cleared */
 	CHECK(tv.tv_sec == 0 && tv.tv_usec == 0);   /* Linux: the time left */

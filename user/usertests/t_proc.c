@@ -445,14 +445,20 @@ static void expect_output(const char *got, const char *want)
 	     (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w);
 }
 
-static void expect_run(const char *path, char *const argv[], char *const envp[],
-		       int code, const char *want)
+static void expect_run_prep(const char *path, char *const argv[], char *const envp[],
+			    int code, const char *want, void (*prep)(void))
 {
 	static char out[65536];
-	int st = ut_run(path, argv, envp, out, sizeof out);
+	int st = ut_run_prep(path, argv, envp, out, sizeof out, prep);
 	expect_output(out, want);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != code)
 		FAIL("%s: want exit %d, got %s", argv[0], code, ut_status_str(st));
+}
+
+static void expect_run(const char *path, char *const argv[], char *const envp[],
+		       int code, const char *want)
+{
+	expect_run_prep(path, argv, envp, code, want, NULL);
 }
 
 TEST(exec_hello)
@@ -667,6 +673,11 @@ TEST(exec_cloexec)
 
 static void dummy_handler(int sig) { (void)sig; }
 
+static void raise_sighup(void)
+{
+	kill(getpid(), SIGHUP);     /* pending in the exec'ing process itself */
+}
+
 TEST(exec_signal_state)
 {
 	ut_sigaction(SIGUSR1, dummy_handler, 0);        /* handled -> default */
@@ -677,13 +688,12 @@ TEST(exec_signal_state)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	CHECK_OK(sigprocmask(SIG_BLOCK, &set, NULL));   /* the mask is kept */
-	CHECK_OK(kill(getpid(), SIGHUP));               /* pending stays pending */
 	char *argv[] = { "echoargs", "--sig", NULL };
-	expect_run(ut_helper("echoargs"), argv, NULL, 0,
+	expect_run_prep(ut_helper("echoargs"), argv, NULL, 0,
 		   "SIGUSR1 default unblocked not-pending\n"
 		   "SIGUSR2 ignored unblocked not-pending\n"
 		   "SIGTERM default blocked not-pending\n"
-		   "SIGHUP default blocked pending\n");
+		   "SIGHUP default blocked pending\n", raise_sighup);      /* pending stays pending */
 }
 
 TEST(exec_keeps_pid)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -116,6 +117,9 @@ const char *ut_status_str(int status);
  */
 int ut_run(const char *path, char *const argv[], char *const envp[],
 	   char *out, size_t size);
+/* The same, calling prep() in the child just before execve. */
+int ut_run_prep(const char *path, char *const argv[], char *const envp[],
+		char *out, size_t size, void (*prep)(void));
 
 /* Files. */
 void ut_write_file(const char *path, const void *data, size_t len, mode_t mode);

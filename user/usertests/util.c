@@ -23,7 +23,8 @@ void ut_set_dirs(const char *helpers, const char *scratch)
 
 const char *ut_helper(const char *name)
 {
-	snprintf(helper_path, sizeof helper_path, "%s/%s", helper_dir, name);
+	if (snprintf(helper_path, sizeof helper_path, "%s/%s", helper_dir, name) >= (int)sizeof helper_path)
+		FAIL("helper path too long");
 	return helper_path;
 }
 
@@ -130,6 +131,12 @@ void ut_expect_signal(pid_t pid, int sig)
 int ut_run(const char *path, char *const argv[], char *const envp[],
 	   char *out, size_t size)
 {
+	return ut_run_prep(path, argv, envp, out, size, NULL);
+}
+
+int ut_run_prep(const char *path, char *const argv[], char *const envp[],
+		char *out, size_t size, void (*prep)(void))
+{
 	extern char **environ;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -138,6 +145,8 @@ int ut_run(const char *path, char *const argv[], char *const envp[],
 	if (pid == 0) {
 		dup2(p[1], 1);
 		dup2(p[1], 2);
+		if (prep)
+			prep();
 		execve(path, argv, envp ? envp : environ);
 		_exit(127);
 	}
