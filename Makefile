@@ -111,25 +111,22 @@ unit: $(UNIT_TESTS:%=$(BUILD)/unit/test_%)
 -include $(sort $(wildcard user/*.mk))
 
 # ---- initrds ------------------------------------------------------------------
-# build/root.cpio: what `make run` boots (user/rootfs; BusyBox arrives with user mode).
+# build/guest.cpio (user/rootfs.mk): what `make run` boots -- BusyBox, the
+# project's guest programs and /init.
 # build/test-initrd.cpio: the known tree tests/data/initrd that the tests check.
-$(BUILD)/root.cpio: $(shell find user/rootfs) tools/mkinitrd
-	@mkdir -p $(@D)
-	$(Q)tools/mkinitrd user/rootfs $@
-
 $(BUILD)/test-initrd.cpio: $(shell find tests/data/initrd) tools/mkinitrd
 	@mkdir -p $(@D)
 	$(Q)tools/mkinitrd tests/data/initrd $@
 
-initrds: $(BUILD)/root.cpio $(BUILD)/test-initrd.cpio
+initrds: $(BUILD)/test-initrd.cpio
 
 # ---- run, test, debug, iso -----------------------------------------------------
 APPEND ?=
 run:
 	@tools/deps.sh run
-	@$(MAKE) -s kernel $(BUILD)/root.cpio
-	@echo "Booting synthos in QEMU (TCG). Ctrl-A X quits QEMU; 'poweroff' at the prompt powers off."
-	@tools/qemu-run --interactive --timeout 0 --initrd $(BUILD)/root.cpio --append "init=/init $(APPEND)"
+	@$(MAKE) -s kernel guest
+	@echo "Booting synthos in QEMU (TCG) into a BusyBox shell. 'poweroff' or 'exit' powers off; Ctrl-A X quits QEMU."
+	@tools/qemu-run --interactive --timeout 0 --initrd $(BUILD)/guest.cpio --append "init=/init $(APPEND)"
 
 test:
 	@tools/deps.sh run test iso
@@ -138,14 +135,14 @@ test:
 
 debug:
 	@tools/deps.sh run debug
-	@$(MAKE) -s kernel $(BUILD)/root.cpio
+	@$(MAKE) -s kernel guest
 	@echo "QEMU waits for gdb on localhost:1234. In another terminal: gdb -x tools/gdbinit"
-	@tools/qemu-run --interactive --timeout 0 --gdb --initrd $(BUILD)/root.cpio --append "init=/init $(APPEND)"
+	@tools/qemu-run --interactive --timeout 0 --gdb --initrd $(BUILD)/guest.cpio --append "init=/init $(APPEND)"
 
 # A GRUB (multiboot2) rescue image: BIOS boot from CD/USB or `qemu -cdrom`.
 ISO ?= $(BUILD)/synthos.iso
 ISO_APPEND ?=
-ISO_INITRD ?= $(BUILD)/root.cpio
+ISO_INITRD ?= $(BUILD)/guest.cpio
 iso: kernel $(ISO_INITRD)
 	@tools/deps.sh iso
 	$(Q)tools/mkiso $(BUILD)/synthos.elf $(ISO_INITRD) "$(ISO_APPEND)" $(ISO)

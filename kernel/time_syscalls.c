@@ -236,16 +236,42 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, size_t, len, const uint64_t *, mask
 
 struct utsname_k { char f[6][65]; };
 
+/* sethostname/setdomainname: what uname reports (one UTS namespace). */
+static char uts_nodename[65] = "synthos";
+static char uts_domainname[65] = "(none)";
+
+static long set_uts(char *dst, const char *uname, int len)
+{
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	char buf[65];
+	if (copy_from_user(buf, uname, (size_t)len))
+		return -EFAULT;
+	buf[len] = 0;
+	strlcpy(dst, buf, 65);
+	return 0;
+}
+
+SYSCALL_DEFINE2(sethostname, const char *, name, int, len)
+{
+	return set_uts(uts_nodename, name, len);
+}
+
+SYSCALL_DEFINE2(setdomainname, const char *, name, int, len)
+{
+	return set_uts(uts_domainname, name, len);
+}
+
 SYSCALL_DEFINE1(uname, struct utsname_k *, ubuf)
 {
 	struct utsname_k u;
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.f[0], "Linux", 65);          /* programs test for it; release says synthos */
-	strlcpy(u.f[1], "synthos", 65);
+	strlcpy(u.f[1], uts_nodename, 65);
 	strlcpy(u.f[2], "6.1.0-synthos-" SYNTHOS_VERSION, 65);
 	strlcpy(u.f[3], "#1 synthos " SYNTHOS_VERSION, 65);
 	strlcpy(u.f[4], "x86_64", 65);
-	strlcpy(u.f[5], "(none)", 65);
+	strlcpy(u.f[5], uts_domainname, 65);
 	return copy_to_user(ubuf, &u, sizeof(u));
 }
 

@@ -5,8 +5,8 @@
  * Linux's rules, in the order Linux applies them:
  *  - The descriptor is checked first: with no free slot, EMFILE, and
  *    O_CREAT creates nothing.
- *  - O_CREAT|O_DIRECTORY is EINVAL; O_TMPFILE is not supported
- *    (EOPNOTSUPP); O_PATH keeps only O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC.
+ *  - O_CREAT|O_DIRECTORY is EINVAL; O_TMPFILE is checked (EINVAL without
+ *    write access) but not supported (EOPNOTSUPP); O_PATH keeps only O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC.
  *  - O_CREAT: a last component that is "/", ".", ".." or has a trailing
  *    slash is EISDIR; an existing name is EEXIST with O_EXCL (even a
  *    dangling symlink), otherwise it is opened -- through a symlink, whose
@@ -99,8 +99,14 @@ int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file
 	struct walk w;
 	int err;
 
-	if (flags & O_TMPFILE_BIT)
+	if (flags & O_TMPFILE_BIT) {
+		/* Validated as Linux does; ramfs has no unnamed-file creation yet,
+		 * and EOPNOTSUPP sends callers to their fallback. */
+		if ((flags & (O_TMPFILE_BIT | O_DIRECTORY | O_CREAT)) != (O_TMPFILE_BIT | O_DIRECTORY) ||
+		    (flags & O_ACCMODE) == O_RDONLY)
+			return -EINVAL;
 		return -EOPNOTSUPP;
+	}
 	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return -EINVAL;
 	if (flags & O_PATH)

@@ -12,10 +12,12 @@
  *    default rule, which ramfs keeps); with refcount > 0 it lives on,
  *    nameless, until its last user puts it.
  *  - Directory nlink = 2 + number of subdirectories; a removed directory
- *    has nlink 0, no entries, and parent NULL (so ".." in it is ENOENT,
- *    and no pointer to a freed parent survives).
- *  - A directory's parent pointer is not a reference: the parent cannot
- *    go while the child is in it (ENOTEMPTY), and rmdir clears it.
+ *    has nlink 0 and no entries.
+ *  - A directory's parent pointer is not a reference while it has a
+ *    name: the parent cannot go while the child is in it (ENOTEMPTY).
+ *    Removing a directory that is in use (a cwd, an open descriptor)
+ *    turns the pointer into a reference (parent_ref), so ".." there still
+ *    works as on Linux; removing an unused one clears it.
  *  - Entry cookies are unique per directory and increase along the list.
  *  - Once a directory has buckets, every entry is in exactly one chain
  *    (the one of its hash); buckets go only with the directory.
@@ -29,6 +31,10 @@
 #include <synthos/vfs.h>
 #include "internal.h"
 #include "ramfs.h"
+
+/* A directory's st_size, as tmpfs reports it: 20 bytes per entry, "." and
+ * ".." included. Nothing reads it but ls -l, which should agree with Linux. */
+#define BOGO_DIRENT_SIZE 20
 
 static const struct inode_ops ramfs_iops;
 static const struct file_ops ramfs_dir_fops;
@@ -53,6 +59,7 @@ static struct inode *ramfs_new_inode(struct super_block *sb, uint32_t mode, uint
 	case S_IFDIR:
 		ino->fops = &ramfs_dir_fops;
 		ino->nlink = 2;
+		ino->size = 2 * BOGO_DIRENT_SIZE;
 		break;
 	case S_IFREG:
 		ino->fops = &ramfs_file_fops;
@@ -136,6 +143,7 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 	d->cookie = rn->next_cookie++;
 	list_add_tail(&d->link, &rn->entries);
 	rn->count++;
+	dir->size += BOGO_DIRENT_SIZE;
 	if (rn->buckets)
 		hash_insert(rn, d);
 	hash_grow(rn);
@@ -154,6 +162,7 @@ static void remove_entry(struct inode *dir, struct ramfs_dirent *d)
 	}
 	list_del(&d->link);
 	rn->count--;
+	dir->size -= BOGO_DIRENT_SIZE;
 	kfree(d);
 	inode_touch(dir, true, true);
 }
@@ -249,11 +258,43 @@ static int ramfs_link(struct inode *dir, const char *name, size_t len, struct in
 	return 0;
 }
 
-/* Take a directory entry's inode off its name (entry already gone). */
+/*
+ * A removed directory's reference on its parent is dropped when it is
+ * evicted; that put can evict the parent, whose eviction puts its own
+ * parent... Doing it recursively would take stack in proportion to the
+ * depth of a removed tree, so the puts run in a loop here: each eviction
+ * leaves at most one parent in pending.
+ */
+static struct inode *pending_parent;
+static bool draining_parents;
+
+static void release_parent(struct inode *parent)
+{
+	if (draining_parents) {
+		pending_parent = parent;
+		return;
+	}
+	draining_parents = true;
+	while (parent) {
+		pending_parent = NULL;
+		inode_put(parent);
+		parent = pending_parent;
+	}
+	draining_parents = false;
+}
+
+/* Take a directory entry's inode off its name (entry already gone); the
+ * caller holds a reference on ino. */
 static void drop_name(struct inode *dir, struct inode *ino)
 {
 	if (S_ISDIR(ino->mode)) {
-		((struct ramfs_node *)ino->priv)->parent = NULL;
+		struct ramfs_node *rn = ino->priv;
+		if (ino->refcount > 1) {
+			rn->parent = inode_get(dir);
+			rn->parent_ref = true;
+		} else {
+			rn->parent = NULL;
+		}
 		ino->nlink = 0;
 		dir->nlink--;
 	} else {
@@ -396,6 +437,8 @@ static void ramfs_evict(struct inode *ino)
 		return;
 	if (S_ISREG(ino->mode))
 		ramfs_free_pages(ino);
+	if (rn->parent_ref)
+		release_parent(rn->parent);
 	kfree(rn->target);
 	kfree(rn->buckets);
 	kfree(rn);

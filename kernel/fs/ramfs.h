@@ -27,7 +27,8 @@ struct ramfs_node {
 	struct list_head entries;
 	uint64_t next_cookie;           /* 0 and 1 are "." and ".." */
 	size_t count;                   /* entries */
-	struct inode *parent;           /* NULL once removed (and for the root) */
+	struct inode *parent;           /* NULL for the root and once removed, unless: */
+	bool parent_ref;                /* removed while in use: parent kept, referenced */
 	/* Name lookup: the list alone while small; past that, a hash table
 	 * of nbuckets (a power of two) chains, grown as entries come. */
 	struct ramfs_dirent **buckets;

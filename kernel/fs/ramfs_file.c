@@ -225,6 +225,63 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 	return (ssize_t)done;
 }
 
+/*
+ * The first page index in [idx, end) that is present (want) or missing
+ * (!want) in the subtree at node (height h, first index base); NO_PAGE if
+ * none. Empty subtrees are skipped whole, so finding data in a huge
+ * sparse file is quick.
+ */
+#define NO_PAGE UINT64_MAX
+
+static uint64_t scan(void *node, unsigned h, uint64_t base, uint64_t idx, uint64_t end, bool want)
+{
+	uint64_t first = MAX(base, idx);
+	if (first >= end || first >= base + span(h))
+		return NO_PAGE;
+	if (!node)
+		return want ? NO_PAGE : first;
+	if (h == 0)
+		return want ? first : NO_PAGE;
+	uint64_t sub = span(h - 1);
+	for (uint64_t i = (first - base) / sub; i < RAMFS_FANOUT; i++) {
+		uint64_t b = base + i * sub;
+		if (b >= end)
+			break;
+		uint64_t r = scan(((void **)node)[i], h - 1, b, idx, end, want);
+		if (r != NO_PAGE)
+			return r;
+	}
+	return NO_PAGE;
+}
+
+/* SEEK_DATA / SEEK_HOLE at page granularity, as tmpfs; the rest generic. */
+static int64_t ramfs_llseek(struct file *f, int64_t off, int whence)
+{
+	struct inode *ino = f->inode;
+	struct ramfs_node *rn = ino->priv;
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_file_llseek(f, off, whence);
+	if (off < 0 || (uint64_t)off >= ino->size)
+		return -ENXIO;
+	uint64_t end = ino->size / PAGE_SIZE + (ino->size % PAGE_SIZE != 0);
+	uint64_t idx = (uint64_t)off / PAGE_SIZE;
+	uint64_t r = scan(rn->root, rn->height, 0, idx, end, whence == SEEK_DATA);
+	if (r == NO_PAGE && whence == SEEK_HOLE && end > span(rn->height))
+		r = MAX(idx, span(rn->height));   /* past the tree: all hole */
+	uint64_t pos;
+	if (r == NO_PAGE) {
+		if (whence == SEEK_DATA)
+			return -ENXIO;
+		pos = ino->size;
+	} else {
+		pos = MAX((uint64_t)off, r * PAGE_SIZE);
+		if (pos > ino->size)
+			pos = ino->size;
+	}
+	f->pos = pos;
+	return (int64_t)pos;
+}
+
 static int ramfs_fsync(struct file *f)
 {
 	return 0;
@@ -233,6 +290,6 @@ static int ramfs_fsync(struct file *f)
 const struct file_ops ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
-	.llseek = generic_file_llseek,
+	.llseek = ramfs_llseek,
 	.fsync = ramfs_fsync,
 };

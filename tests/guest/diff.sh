@@ -129,7 +129,9 @@ results() {
 	/^(PASS|FAIL) [A-Za-z0-9_]+/ {
 		name = $2; sub(/:$/, "", name)
 		if (!(name in res)) order[n++] = name
-		if ($1 == "FAIL" || !(name in res)) res[name] = $0
+		# the first FAIL line (of either run) is the reason
+		if (!(name in res) || ($1 == "FAIL" && !(name in failed))) res[name] = $0
+		if ($1 == "FAIL") failed[name] = 1
 	}
 	END { for (i = 0; i < n; i++) print order[i] "\t" res[order[i]] }' "$1"
 }

@@ -143,7 +143,7 @@ TEST(efault_in_structs)
 		CHECK_ERR(RAW(SYS_poll, b, 1, 0), EFAULT);
 		CHECK_ERR(RAW(SYS_writev, 1, b, 1), EFAULT);
 		CHECK_ERR(RAW(SYS_setrlimit, RLIMIT_NOFILE, b), EFAULT);
-		CHECK_ERR(RAW(SYS_execve, ut_helper("hello"), b, NULL), EFAULT);
+		CHECK_EXEC_ERR(ut_helper("hello"), b, NULL, EFAULT);
 	}
 	/* An iovec whose buffer is bad. */
 	int fd = file_with("");

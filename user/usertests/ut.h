@@ -121,6 +121,20 @@ int ut_run(const char *path, char *const argv[], char *const envp[],
 int ut_run_prep(const char *path, char *const argv[], char *const envp[],
 		char *out, size_t size, void (*prep)(void));
 
+/*
+ * execve(path, argv, envp) must fail with errno e. It is tried in a child
+ * (output to /dev/null), so an exec that wrongly succeeds cannot replace
+ * the test and print into the results; the raw system call is used.
+ */
+#define CHECK_EXEC_ERR(path, argv, envp, e) \
+	ut_exec_fails(__FILE__, __LINE__, #path ", " #argv ", " #envp, \
+		      (const char *)(path), (char *const *)(argv), (char *const *)(envp), (e))
+void ut_exec_fails(const char *file, int line, const char *what, const char *path,
+		   char *const argv[], char *const envp[], int e);
+
+/* A note for the person running the tests (the runner's stderr). */
+void ut_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Files. */
 void ut_write_file(const char *path, const void *data, size_t len, mode_t mode);
 ssize_t ut_read_file(const char *path, void *buf, size_t size);

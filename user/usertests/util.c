@@ -7,8 +7,10 @@
 #include <stdarg.h>
 #include <sys/uio.h>
 
-/* The runner puts the reason pipe's write end here in each test child. */
+/* The runner puts the reason pipe's write end here in each test child,
+ * and its own stderr at UT_NOTE_FD (the child's 0-2 are /dev/null). */
 #define UT_REASON_FD 200
+#define UT_NOTE_FD   201
 
 static char helper_dir[PATH_MAX];
 static char scratch_dir[PATH_MAX];
@@ -76,6 +78,48 @@ void ut_fail(const char *file, int line, const char *fmt, ...)
 	if (write(UT_REASON_FD, msg, len) < 0)
 		(void)!write(2, msg, len);
 	_exit(1);
+}
+
+void ut_note(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof msg - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof msg - 2)
+		n = sizeof msg - 2;
+	msg[n++] = '\n';
+	(void)!write(UT_NOTE_FD, msg, n);
+}
+
+void ut_exec_fails(const char *file, int line, const char *what, const char *path,
+		   char *const argv[], char *const envp[], int e)
+{
+	pid_t pid = ut_fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		errno = 0;
+		long r = RAW(SYS_execve, path, argv, envp);
+		int got = errno;
+		if (r == -1 && got == e)
+			_exit(77);
+		ut_fail(file, line, "execve(%s): want %s, got %s", what, ut_errname(e),
+			r == -1 ? ut_errname(got) : "success");
+	}
+	int st = ut_wait(pid);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+		return;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+		ut_fail(file, line, "execve(%s) did not fail right", what);  /* the child said why */
+	ut_fail(file, line, "execve(%s): want %s, but it ran (%s)", what, ut_errname(e),
+		ut_status_str(st));
 }
 
 pid_t ut_fork(void)
