@@ -40,6 +40,7 @@ struct inode;
 struct file;
 struct super_block;
 struct poll_table;
+struct page;
 
 /* open(2) flags, Linux x86-64 values. */
 #define O_ACCMODE   00000003
@@ -157,6 +158,9 @@ struct file_ops {
 	/* NULL means the file is not seekable: lseek gives -ESPIPE, and so
 	 * do pread/pwrite. generic_file_llseek/noop_llseek are ready-made. */
 	int64_t (*llseek)(struct file *f, int64_t off, int whence);
+	/* Unknown ioctls (the VFS answers FIONBIO, FIOCLEX, FIONCLEX,
+	 * FIOASYNC itself, and FIONREAD for regular files); also gets fcntl's
+	 * F_SETPIPE_SZ/F_GETPIPE_SZ (1031/1032). NULL: -ENOTTY. */
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
 	/* Returns the ready mask; registers on pt's wait queues if pt != NULL.
 	 * NULL: always POLLIN|POLLOUT|POLLRDNORM|POLLWRNORM. */
@@ -166,6 +170,8 @@ struct file_ops {
 	int (*iterate)(struct file *f, dir_emit_t emit, void *ctx);
 	/* fsync/fdatasync; NULL: -EINVAL, as Linux for pipes and ttys. */
 	int (*fsync)(struct file *f);
+	/* MAP_SHARED: the file's own page number index; see vfs_get_page. */
+	int (*get_page)(struct file *f, uint64_t index, struct page **res);
 };
 
 struct file {
@@ -314,6 +320,16 @@ int vfs_may_exec(struct file *f);
 /* For MAP_PRIVATE file mappings: fill one page (zeroes past EOF). 0 or -errno. */
 int vfs_read_page(struct file *f, uint64_t offset, void *page);
 uint64_t file_size(struct file *f);
+/*
+ * For MAP_SHARED file mappings: the file's own page at offset (rounded
+ * down to a page), allocated if it was a hole, with one page->refcount
+ * for the caller (put it as vm.c puts its pages). Stores through the
+ * mapping are the file's data. The file holds its own reference: when it
+ * drops the page (truncate, last unlink and close) the mapping keeps the
+ * memory, no longer connected to the file. -ENODEV if the file has no
+ * pages to share (devices, procfs), -EIO past EOF, -ENOMEM.
+ */
+int vfs_get_page(struct file *f, uint64_t offset, struct page **res);
 
 struct fdtable *fdtable_new(void);
 struct fdtable *fdtable_dup(struct fdtable *t);      /* fork without CLONE_FILES */

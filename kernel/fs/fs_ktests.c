@@ -491,3 +491,36 @@ KTEST(fs_console)
 	KT_CHECK(f->ops->write != NULL);
 	file_put(f);
 }
+
+/* MAP_SHARED support: the file's own page, counted, outliving a truncate. */
+KTEST(fs_shared_page)
+{
+	int err;
+	char buf[8];
+
+	kmem_shrink_all();
+	size_t free0 = page_alloc_free_pages();
+	struct file *f = vfs_open("/tmp/kt_sp", O_RDWR | O_CREAT | O_EXCL, 0644, &err);
+	KT_CHECK(f != NULL);
+	KT_CHECK_EQ(kernel_write(f, "abcdef", 6, 0), 6);
+	struct page *pg = NULL;
+	KT_CHECK_EQ(vfs_get_page(f, PAGE_SIZE, &pg), -EIO);
+	KT_CHECK_EQ(vfs_get_page(f, 5, &pg), 0);
+	KT_CHECK_EQ(pg->refcount, 2);
+	char *p = page_to_virt(pg);
+	p[1] = 'B';
+	p[100] = 'Q';                          /* stored past EOF through a mapping */
+	KT_CHECK_EQ(kernel_read(f, buf, 6, 0), 6);
+	KT_CHECK(buf[1] == 'B');
+	KT_CHECK_EQ(do_truncate_inode(f->inode, 200), 0);
+	KT_CHECK_EQ(kernel_read(f, buf, 1, 100), 1);
+	KT_CHECK(buf[0] == 0);                 /* growing cleared it */
+	KT_CHECK_EQ(do_truncate_inode(f->inode, 0), 0);
+	KT_CHECK_EQ(pg->refcount, 1);          /* only the "mapping" holds it now */
+	pg->refcount = 0;
+	free_pages(pg, 0);
+	file_put(f);
+	KT_CHECK_EQ(vfs_unlink("/tmp/kt_sp"), 0);
+	kmem_shrink_all();
+	KT_CHECK_EQ(page_alloc_free_pages(), free0);
+}

@@ -8,13 +8,18 @@
  * are holes and read as zeroes, so sparse files and ftruncate to a large
  * size cost nothing until written.
  *
- * Invariant: every byte of a page at or past inode->size is zero. Writes
- * only fill bytes below the new size, and shrinking zeroes the tail of
- * the last page kept, so growing again (ftruncate, a write past EOF)
- * needs no clearing.
+ * Invariant: every byte of a page at or past inode->size reads as zero.
+ * Writes fill bytes below the new size and shrinking zeroes the tail of
+ * the last page kept; growing (ftruncate, a write past EOF) zeroes the
+ * old last page's tail once more, because a MAP_SHARED mapping may have
+ * stored past EOF there (Linux's pagecache_isize_extended).
  *
  * inode->blocks counts data pages (in 512-byte units); tree nodes are
  * overhead, as Linux's tmpfs does not count its radix nodes either.
+ *
+ * Data pages carry a page->refcount: one for the file, one per MAP_SHARED
+ * mapping that got the page through get_page (kernel/mm/vm.c). The file
+ * drops its own on truncate and eviction; whoever drops the last frees.
  *
  * Locking: none (see <synthos/vfs.h>). read and write copy to and from
  * user memory page by page; a fault there is served without sleeping,
@@ -85,10 +90,20 @@ static char *page_get(struct inode *ino, uint64_t idx)
 		return NULL;
 	if (!*slot) {
 		*slot = alloc_zeroed_page_va();
-		if (*slot)
+		if (*slot) {
+			virt_to_page(*slot)->refcount = 1;
 			ino->blocks += PAGE_SIZE / 512;
+		}
 	}
 	return *slot;
+}
+
+/* The file's reference on a data page goes; a mapping may keep it. */
+static void data_page_put(void *p)
+{
+	struct page *pg = virt_to_page(p);
+	if (--pg->refcount == 0)
+		free_page_va(p);
 }
 
 /*
@@ -102,7 +117,7 @@ static void radix_trunc(struct inode *ino, void **slot, unsigned h, uint64_t bas
 		return;
 	if (h == 0) {
 		if (base >= from) {
-			free_page_va(p);
+			data_page_put(p);
 			ino->blocks -= PAGE_SIZE / 512;
 			*slot = NULL;
 		}
@@ -129,6 +144,16 @@ void ramfs_free_pages(struct inode *ino)
 	rn->height = 0;
 }
 
+/* Zero the part of the page holding EOF that lies past EOF. */
+static void zero_tail(struct inode *ino, uint64_t size)
+{
+	if (size % PAGE_SIZE == 0)
+		return;
+	char *page = page_lookup(ino, size / PAGE_SIZE);
+	if (page)
+		memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
+}
+
 int ramfs_truncate(struct inode *ino, uint64_t size)
 {
 	struct ramfs_node *rn = ino->priv;
@@ -138,11 +163,9 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 	if (size < ino->size) {
 		uint64_t keep = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
 		radix_trunc(ino, &rn->root, rn->height, 0, keep);
-		if (size % PAGE_SIZE) {
-			char *page = page_lookup(ino, size / PAGE_SIZE);
-			if (page)
-				memset(page + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
-		}
+		zero_tail(ino, size);
+	} else {
+		zero_tail(ino, ino->size);
 	}
 	ino->size = size;
 	inode_touch(ino, true, true);
@@ -201,6 +224,8 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 		return -EFBIG;
 	if (n > RAMFS_MAX_SIZE - off)
 		n = (size_t)(RAMFS_MAX_SIZE - off);
+	if (off > ino->size)
+		zero_tail(ino, ino->size);
 	while (done < n) {
 		size_t in = off % PAGE_SIZE;
 		size_t chunk = MIN(PAGE_SIZE - in, n - done);
@@ -287,9 +312,21 @@ static int ramfs_fsync(struct file *f)
 	return 0;
 }
 
+static int ramfs_get_page(struct file *f, uint64_t index, struct page **res)
+{
+	char *p = page_get(f->inode, index);
+	if (!p)
+		return -ENOMEM;
+	struct page *pg = virt_to_page(p);
+	pg->refcount++;
+	*res = pg;
+	return 0;
+}
+
 const struct file_ops ramfs_file_fops = {
 	.read = ramfs_read,
 	.write = ramfs_write,
 	.llseek = ramfs_llseek,
 	.fsync = ramfs_fsync,
+	.get_page = ramfs_get_page,
 };

@@ -358,6 +358,15 @@ uint64_t file_size(struct file *f)
 	return f->inode->size;
 }
 
+int vfs_get_page(struct file *f, uint64_t offset, struct page **res)
+{
+	if (!f->ops->get_page)
+		return -ENODEV;
+	if (offset >= ALIGN_UP(f->inode->size, PAGE_SIZE))
+		return -EIO;
+	return f->ops->get_page(f, offset / PAGE_SIZE, res);
+}
+
 /* Root may execute a regular file if any of its x bits is set (Linux's
  * rule for CAP_DAC_OVERRIDE); directories and devices never. */
 int vfs_may_exec(struct file *f)

@@ -140,6 +140,7 @@ static void child_setup(const struct utest *t, int reason_wr, const char *dir, i
 	umask(022);
 	if (chdir(dir) < 0)
 		FAIL("chdir to the test directory: %s", ut_errname(errno));
+	ut_timeout = timeout;
 	alarm(timeout);
 	t->fn();
 	_exit(0);

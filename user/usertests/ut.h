@@ -102,6 +102,8 @@ const char *ut_errname(int e);
 const char *ut_helper(const char *name);
 /* The runner's scratch directory (absolute); tests run in a subdirectory. */
 const char *ut_scratch(void);
+/* This test's timeout in seconds (what the runner gave alarm()). */
+extern int ut_timeout;
 
 pid_t ut_fork(void);                  /* fork or FAIL */
 int ut_wait(pid_t pid);               /* waitpid, retrying EINTR; raw status */
@@ -128,9 +130,9 @@ int ut_run_prep(const char *path, char *const argv[], char *const envp[],
  */
 #define CHECK_EXEC_ERR(path, argv, envp, e) \
 	ut_exec_fails(__FILE__, __LINE__, #path ", " #argv ", " #envp, \
-		      (const char *)(path), (char *const *)(argv), (char *const *)(envp), (e))
-void ut_exec_fails(const char *file, int line, const char *what, const char *path,
-		   char *const argv[], char *const envp[], int e);
+		      (const void *)(path), (const void *)(argv), (const void *)(envp), (e))
+void ut_exec_fails(const char *file, int line, const char *what, const void *path,
+		   const void *argv, const void *envp, int e);
 
 /* A note for the person running the tests (the runner's stderr). */
 void ut_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

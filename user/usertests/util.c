@@ -12,6 +12,7 @@
 #define UT_REASON_FD 200
 #define UT_NOTE_FD   201
 
+int ut_timeout;
 static char helper_dir[PATH_MAX];
 static char scratch_dir[PATH_MAX];
 static char helper_path[PATH_MAX];
@@ -95,8 +96,8 @@ void ut_note(const char *fmt, ...)
 	(void)!write(UT_NOTE_FD, msg, n);
 }
 
-void ut_exec_fails(const char *file, int line, const char *what, const char *path,
-		   char *const argv[], char *const envp[], int e)
+void ut_exec_fails(const char *file, int line, const char *what, const void *path,
+		   const void *argv, const void *envp, int e)
 {
 	pid_t pid = ut_fork();
 	if (pid == 0) {
