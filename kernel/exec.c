@@ -28,7 +28,8 @@
 #include <arch/page.h>
 #include <arch/switch.h>
 
-#define ARG_MAX_BYTES (256 * 1024)
+#define ARG_MAX_BYTES (256 * 1024)   /* all strings together (Linux: stack limit / 4) */
+#define ARG_STRLEN_MAX (32 * 4096)   /* one string, NUL included (Linux's MAX_ARG_STRLEN) */
 #define MAX_ARGS      8192
 
 struct elf64_ehdr {
@@ -84,7 +85,7 @@ struct exec_args {
 
 static int args_add(struct exec_args *a, const char *s, bool user)
 {
-	size_t room = ARG_MAX_BYTES - a->used;
+	size_t room = MIN(ARG_MAX_BYTES - a->used, (size_t)ARG_STRLEN_MAX);
 	long n;
 	if (user) {
 		n = strncpy_from_user(a->buf + a->used, s, room);

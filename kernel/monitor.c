@@ -3,8 +3,8 @@
  *
  * A line editor (echo, backspace, Ctrl-U, Ctrl-C) over the interrupt-driven
  * console input, and a table of commands to look at the running kernel.
- * It is a stand-in for /init and a shell: once user mode exists, the
- * kernel runs init= instead and this stays reachable only for debugging.
+ * The kernel runs it when no init program can be started (kernel/init.c),
+ * so a machine booted with a broken initrd can still be looked at.
  */
 #include <synthos/console.h>
 #include <synthos/format.h>
@@ -222,7 +222,8 @@ void monitor_run(void)
 	char line[LINE_MAX];
 	char *argv[MAX_ARGS];
 
-	out("\nsynthos kernel monitor (no user mode yet). Type 'help'; 'poweroff' to quit.\n");
+	console_claimed_by_kernel = true;
+	out("\nsynthos kernel monitor. Type 'help'; 'poweroff' to quit.\n");
 	for (;;) {
 		out("synthos> ");
 		read_line(line, sizeof(line));

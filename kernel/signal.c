@@ -10,9 +10,9 @@
  * proc->shared_pending with proc->shared_info[sig], and any thread that
  * does not block it may take it. A standard signal sent while one is
  * already pending in the same queue is merged into it, as on Linux, and the
- * first siginfo is kept. Linux queues real-time signals (32..64); synthos
- * keeps one instance of those too, because the fixed slots in struct
- * task/proc have room for no more.
+ * first siginfo is kept. Real-time signals (32..64) queue: instances beyond
+ * the one in the slot wait, in order, in a list whose head is kept in slot
+ * 0 of the same siginfo array (there is no signal 0); see rt_* below.
  *
  * Rules at send time (Linux's prepare_signal and sig_ignored):
  *  - a stop signal discards pending SIGCONT; SIGCONT discards pending stop
@@ -33,7 +33,9 @@
  * parks in TASK_STOPPED inside signal_deliver, and task_signal_pending() is
  * true for all of them so that interruptible sleeps end and their threads
  * come out to park (their calls restart when they resume). SIGCONT, or
- * SIGKILL, clears it and wakes the parked threads.
+ * SIGKILL, clears it and wakes the parked threads. SIGTSTP, SIGTTIN and
+ * SIGTTOU do not stop a process whose group is orphaned (nobody could
+ * continue it); SIGSTOP always does.
  *
  * Locking. sig_lock (masks interrupts; one lock, as synthos has one CPU)
  * protects every pending set and siginfo slot, the sighand actions,
@@ -72,23 +74,6 @@ static inline bool sig_valid(int sig)
 	return sig >= 1 && sig < NSIG;
 }
 
-enum sig_default sig_default_action(int sig)
-{
-	switch (sig) {
-	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
-	case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-		return SIGDFL_CORE;
-	case SIGCHLD: case SIGURG: case SIGWINCH:
-		return SIGDFL_IGNORE;
-	case SIGCONT:
-		return SIGDFL_CONT;
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return SIGDFL_STOP;
-	default:
-		return SIGDFL_TERM;     /* HUP INT KILL USR1/2 PIPE ALRM TERM ... and RT */
-	}
-}
-
 /* Would this action throw sig away? */
 static bool action_ignores(const struct k_sigaction *ka, int sig)
 {
@@ -98,48 +83,6 @@ static bool action_ignores(const struct k_sigaction *ka, int sig)
 		return false;
 	enum sig_default d = sig_default_action(sig);
 	return d == SIGDFL_IGNORE || d == SIGDFL_CONT;
-}
-
-/* ---- siginfo ---- */
-
-void siginfo_to_user(const struct ksiginfo *info, struct user_siginfo *out)
-{
-	int sig = info->signo, code = info->code;
-
-	memset(out, 0, sizeof(*out));
-	out->si_signo = sig;
-	out->si_errno = info->errno_;
-	out->si_code = code;
-	/* Kernel-generated codes (1..0x7f) choose a layout by signal. */
-	if (code > SI_USER && code < SI_KERNEL && sig_valid(sig)) {
-		if (sig == SIGCHLD) {
-			out->u.chld.pid = info->pid;
-			out->u.chld.uid = (uint32_t)info->uid;
-			out->u.chld.status = info->status;
-			return;
-		}
-		if (sigmask(sig) & (sigmask(SIGILL) | sigmask(SIGFPE) | sigmask(SIGSEGV) |
-				    sigmask(SIGBUS) | sigmask(SIGTRAP))) {
-			out->u.fault.addr = info->addr;
-			return;
-		}
-	}
-	out->u.kill.pid = info->pid;
-	out->u.kill.uid = (uint32_t)info->uid;
-	if (code < 0)                   /* sigqueue, timers, tkill: sigval follows */
-		out->u.kill.value = info->value;
-}
-
-void siginfo_from_user(const struct user_siginfo *in, struct ksiginfo *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->signo = in->si_signo;
-	info->errno_ = in->si_errno;
-	info->code = in->si_code;
-	info->pid = in->u.kill.pid;
-	info->uid = (int)in->u.kill.uid;
-	info->value = in->u.kill.value;
-	info->addr = in->u.fault.addr;
 }
 
 /* ---- signal actions ---- */
@@ -193,6 +136,89 @@ void sighand_exec_reset(struct sighand *sh)
 
 /* ---- queueing ---- */
 
+/*
+ * The real-time overflow queue of one siginfo array: a FIFO of rt_extra,
+ * head pointer in slots[0].addr, length in slots[0].value. The slot of an
+ * RT signal holds its oldest instance; dequeueing refills the slot from
+ * here and keeps the pending bit set. Capped like Linux's RLIMIT_SIGPENDING:
+ * past the cap sigqueue-style senders get EAGAIN, kill() is merged.
+ */
+struct rt_extra {
+	struct rt_extra *next;
+	int sig;
+	struct ksiginfo info;
+};
+#define RT_QUEUE_MAX 1024
+
+static struct rt_extra **rt_headp(struct ksiginfo *slots)
+{
+	return (struct rt_extra **)&slots[0].addr;
+}
+
+static int rt_enqueue_locked(struct ksiginfo *slots, int sig, const struct ksiginfo *info)
+{
+	bool may_fail = info && info->code < 0;         /* not kill() or the kernel */
+	struct rt_extra *e = slots[0].value < RT_QUEUE_MAX ? kmalloc(sizeof(*e)) : NULL;
+	if (!e)
+		return may_fail ? -EAGAIN : 0;
+	e->next = NULL;
+	e->sig = sig;
+	e->info = info ? *info : (struct ksiginfo){ .code = SI_KERNEL };
+	e->info.signo = sig;
+	struct rt_extra **pp = rt_headp(slots);
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = e;
+	slots[0].value++;
+	return 0;
+}
+
+/* sig's slot was just taken: refill it with the next instance, if any. */
+static bool rt_refill_locked(struct ksiginfo *slots, int sig)
+{
+	for (struct rt_extra **pp = rt_headp(slots); *pp; pp = &(*pp)->next) {
+		struct rt_extra *e = *pp;
+		if (e->sig != sig)
+			continue;
+		slots[sig] = e->info;
+		*pp = e->next;
+		slots[0].value--;
+		kfree(e);
+		return true;
+	}
+	return false;
+}
+
+static void rt_flush_locked(struct ksiginfo *slots, sigset_t mask)
+{
+	struct rt_extra **pp = rt_headp(slots);
+	while (*pp) {
+		struct rt_extra *e = *pp;
+		if (sigmask(e->sig) & mask) {
+			*pp = e->next;
+			slots[0].value--;
+			kfree(e);
+		} else {
+			pp = &e->next;
+		}
+	}
+}
+
+/* The task or process is being freed: drop its queued RT instances. */
+void signal_task_free(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&sig_lock);
+	rt_flush_locked(t->pending_info, ~0ULL);
+	spin_unlock_irqrestore(&sig_lock, f);
+}
+
+void signal_proc_free(struct proc *p)
+{
+	unsigned long f = spin_lock_irqsave(&sig_lock);
+	rt_flush_locked(p->shared_info, ~0ULL);
+	spin_unlock_irqrestore(&sig_lock, f);
+}
+
 /* Work a send leaves for after sig_lock is dropped. */
 struct sig_post {
 	struct proc *continued;          /* report CLD_CONTINUED to its parent */
@@ -204,8 +230,11 @@ static void flush_locked(struct proc *p, sigset_t mask)
 	struct list_head *pos;
 	struct task *t;
 	p->shared_pending &= ~mask;
-	for_each_thread(pos, t, p)
+	rt_flush_locked(p->shared_info, mask);
+	for_each_thread(pos, t, p) {
 		t->pending &= ~mask;
+		rt_flush_locked(t->pending_info, mask);
+	}
 }
 
 /* SIGCONT's effect on a stopped process. True if it was stopped. */
@@ -302,14 +331,18 @@ static int send_locked(struct proc *p, struct task *t, int sig,
 		return 0;
 
 	sigset_t *set = t ? &t->pending : &p->shared_pending;
-	struct ksiginfo *slot = t ? &t->pending_info[sig] : &p->shared_info[sig];
+	struct ksiginfo *slots = t ? t->pending_info : p->shared_info;
 	if (!(*set & m)) {
 		*set |= m;
 		if (info)
-			*slot = *info;
+			slots[sig] = *info;
 		else
-			*slot = (struct ksiginfo){ .code = SI_KERNEL };
-		slot->signo = sig;
+			slots[sig] = (struct ksiginfo){ .code = SI_KERNEL };
+		slots[sig].signo = sig;
+	} else if (sig >= SIGRTMIN) {
+		int r = rt_enqueue_locked(slots, sig, info);
+		if (r)
+			return r;
 	}
 	wake_for_locked(p, t, sig);
 	post->wake_waiters = true;
@@ -421,17 +454,19 @@ static int pick_signal(sigset_t set)
 static int dequeue_locked(struct task *t, sigset_t allowed, struct ksiginfo *info)
 {
 	struct proc *p = t->proc;
-	int sig = pick_signal(t->pending & allowed);
-	if (sig) {
-		t->pending &= ~sigmask(sig);
-		*info = t->pending_info[sig];
-		return sig;
+	sigset_t *set = &t->pending;
+	struct ksiginfo *slots = t->pending_info;
+	int sig = pick_signal(*set & allowed);
+	if (!sig) {
+		set = &p->shared_pending;
+		slots = p->shared_info;
+		sig = pick_signal(*set & allowed);
+		if (!sig)
+			return 0;
 	}
-	sig = pick_signal(p->shared_pending & allowed);
-	if (sig) {
-		p->shared_pending &= ~sigmask(sig);
-		*info = p->shared_info[sig];
-	}
+	*info = slots[sig];
+	if (sig < SIGRTMIN || !rt_refill_locked(slots, sig))
+		*set &= ~sigmask(sig);
 	return sig;
 }
 
@@ -538,6 +573,37 @@ void proc_continue(struct proc *p)
 		notify_parent_cldstop(p, CLD_CONTINUED, SIGCONT);
 }
 
+/*
+ * A process group is orphaned when no member has a parent in another group
+ * of the same session (init does not count), so no shell can resume it.
+ * Process context; the process list only changes under proc_tree_lock on
+ * this non-preemptible kernel, so walking it here is safe.
+ */
+struct orphan_scan {
+	int pgid, sid;
+	bool anchored;
+};
+
+static int orphan_fn(struct proc *p, void *ctx)
+{
+	struct orphan_scan *o = ctx;
+	struct proc *parent = p->parent;
+	if (p->pgid != o->pgid || p->state != PROC_ALIVE || !parent || parent == init_proc)
+		return 0;
+	if (parent->pgid != o->pgid && parent->sid == o->sid) {
+		o->anchored = true;
+		return 1;
+	}
+	return 0;
+}
+
+bool pgrp_orphaned(int pgid, int sid)
+{
+	struct orphan_scan o = { .pgid = pgid, .sid = sid };
+	proc_for_each(orphan_fn, &o);
+	return !o.anchored;
+}
+
 /* Park while the process is stopped; leave for SIGKILL or an exit order. */
 static void group_stop_wait(struct task *t)
 {
@@ -558,32 +624,6 @@ static void group_stop_wait(struct task *t)
 }
 
 /* ---- delivery ---- */
-
-void signal_restart(struct trap_frame *regs, const struct k_sigaction *ka)
-{
-	if (!sigframe_from_syscall(regs))
-		return;
-	switch ((int64_t)regs->rax) {
-	case -ERESTARTNOHAND:
-		if (ka) {
-			regs->rax = (uint64_t)-EINTR;
-			return;
-		}
-		break;
-	case -ERESTARTSYS:
-		if (ka && !(ka->flags & SA_RESTART)) {
-			regs->rax = (uint64_t)-EINTR;
-			return;
-		}
-		break;
-	case -ERESTARTNOINTR:
-		break;
-	default:
-		return;
-	}
-	regs->rax = regs->error_code;   /* the call number again */
-	regs->rip -= 2;                 /* back over the 2-byte syscall instruction */
-}
 
 static int dequeue_for_delivery(struct task *t, struct ksiginfo *info, struct k_sigaction *ka)
 {
@@ -685,6 +725,10 @@ void signal_deliver(struct trap_frame *regs)
 		case SIGDFL_CONT:
 			continue;
 		case SIGDFL_STOP:
+			/* Nobody could continue an orphaned group: only
+			 * SIGSTOP stops it (POSIX; Linux's get_signal). */
+			if (sig != SIGSTOP && pgrp_orphaned(p->pgid, p->sid))
+				continue;
 			proc_stop(p, sig);      /* the loop's top parks us */
 			continue;
 		case SIGDFL_CORE:

@@ -1,8 +1,9 @@
 /*
  * signal_ktests.c - self-tests of the signal rules that need no user mode:
- * the default-action table, queueing and merging, the delivery order, the
- * ignore-at-send rules, stop/continue bookkeeping, forced faults, masks,
- * the siginfo layout, syscall restart, and the alternate-stack rules.
+ * the default-action table, merging of standard signals and queueing of
+ * real-time ones, the delivery order, the ignore-at-send rules,
+ * stop/continue bookkeeping, forced faults, masks, the siginfo layout,
+ * syscall restart, and the alternate-stack rules.
  *
  * The tests build fake processes: a struct proc and its threads, allocated
  * here and never linked into the process tree or the run queue. Their
@@ -28,10 +29,15 @@ struct fake {
 
 static void fake_free(struct fake *f)
 {
-	for (int i = 0; i < FAKE_THREADS; i++)
+	for (int i = 0; i < FAKE_THREADS; i++) {
+		if (f->t[i])
+			signal_task_free(f->t[i]);
 		kfree(f->t[i]);
-	if (f->p)
+	}
+	if (f->p) {
+		signal_proc_free(f->p);
 		sighand_put(f->p->sighand);
+	}
 	kfree(f->p);
 }
 
@@ -144,6 +150,42 @@ KTEST(signal_standard_signals_merge)
 	KT_CHECK_EQ(send_signal_proc(f.p, -1, NULL), -EINVAL);
 	KT_CHECK_EQ(f.p->shared_pending, 0);
 	fake_free(&f);
+}
+
+KTEST(signal_realtime_queue)
+{
+	struct fake f;
+	KT_CHECK(fake_make(&f));
+	struct task *t = f.t[0];
+	struct ksiginfo got;
+
+	t->blocked = f.t[1]->blocked = ~0ULL;
+	for (int i = 1; i <= 3; i++) {
+		struct ksiginfo q = { .code = SI_QUEUE, .value = (uint64_t)i };
+		KT_CHECK_EQ(send_signal_proc(f.p, SIGRTMIN + 1, &q), 0);
+	}
+	send_signal_proc(f.p, SIGRTMIN, NULL);
+	send_signal_proc(f.p, SIGRTMIN, NULL);
+	/* Lowest first; each RT signal's instances in the order sent. */
+	KT_CHECK_EQ(signal_dequeue(t, ~0ULL, &got), SIGRTMIN);
+	KT_CHECK_EQ(signal_dequeue(t, ~0ULL, &got), SIGRTMIN);
+	for (int i = 1; i <= 3; i++) {
+		KT_CHECK(f.p->shared_pending & sigmask(SIGRTMIN + 1));
+		KT_CHECK_EQ(signal_dequeue(t, ~0ULL, &got), SIGRTMIN + 1);
+		KT_CHECK_EQ(got.value, i);
+		KT_CHECK_EQ(got.signo, SIGRTMIN + 1);
+	}
+	KT_CHECK_EQ(f.p->shared_pending, 0);
+	/* Ignoring discards every queued instance; freeing releases the rest. */
+	for (int i = 0; i < 5; i++)
+		send_signal_task(t, 40, NULL);
+	set_handler(f.p, 40, SIG_IGN, 0);
+	KT_CHECK_EQ(t->pending, 0);
+	KT_CHECK_EQ(signal_dequeue(t, ~0ULL, &got), 0);
+	set_handler(f.p, 40, SIG_DFL, 0);
+	for (int i = 0; i < 5; i++)
+		send_signal_task(t, 41, NULL);
+	fake_free(&f);                  /* the leak check covers the queue */
 }
 
 KTEST(signal_delivery_order)

@@ -2,7 +2,8 @@
  * signal_syscalls.c - the signal system calls: actions, masks, waiting for
  * signals, the alternate stack, and sending (kill, tkill, tgkill,
  * rt_sigqueueinfo). rt_sigreturn is arch code (arch/x86_64/sigframe.c);
- * the rules themselves live in kernel/signal.c.
+ * the rules themselves live in kernel/signal.c. Also here, as pure
+ * functions: the default-action table and siginfo_t's user layout.
  *
  * Every call validates and copies user memory first, then calls into
  * signal.c, which does the locking; nothing here holds a lock across a user
@@ -30,6 +31,66 @@
 #include <synthos/uaccess.h>
 #include <synthos/wait.h>
 #include <arch/sigframe.h>
+
+/* The default action of each signal: Linux's table. */
+enum sig_default sig_default_action(int sig)
+{
+	switch (sig) {
+	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+	case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+		return SIGDFL_CORE;
+	case SIGCHLD: case SIGURG: case SIGWINCH:
+		return SIGDFL_IGNORE;
+	case SIGCONT:
+		return SIGDFL_CONT;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return SIGDFL_STOP;
+	default:
+		return SIGDFL_TERM;     /* HUP INT KILL USR1/2 PIPE ALRM TERM ... and RT */
+	}
+}
+
+/* ---- siginfo ---- */
+
+void siginfo_to_user(const struct ksiginfo *info, struct user_siginfo *out)
+{
+	int sig = info->signo, code = info->code;
+
+	memset(out, 0, sizeof(*out));
+	out->si_signo = sig;
+	out->si_errno = info->errno_;
+	out->si_code = code;
+	/* Kernel-generated codes (1..0x7f) choose a layout by signal. */
+	if (code > SI_USER && code < SI_KERNEL && sig >= 1 && sig < NSIG) {
+		if (sig == SIGCHLD) {
+			out->u.chld.pid = info->pid;
+			out->u.chld.uid = (uint32_t)info->uid;
+			out->u.chld.status = info->status;
+			return;
+		}
+		if (sigmask(sig) & (sigmask(SIGILL) | sigmask(SIGFPE) | sigmask(SIGSEGV) |
+				    sigmask(SIGBUS) | sigmask(SIGTRAP))) {
+			out->u.fault.addr = info->addr;
+			return;
+		}
+	}
+	out->u.kill.pid = info->pid;
+	out->u.kill.uid = (uint32_t)info->uid;
+	if (code < 0)                   /* sigqueue, timers, tkill: sigval follows */
+		out->u.kill.value = info->value;
+}
+
+void siginfo_from_user(const struct user_siginfo *in, struct ksiginfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->signo = in->si_signo;
+	info->errno_ = in->si_errno;
+	info->code = in->si_code;
+	info->pid = in->u.kill.pid;
+	info->uid = (int)in->u.kill.uid;
+	info->value = in->u.kill.value;
+	info->addr = in->u.fault.addr;
+}
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction *, uact,
 		struct k_sigaction *, uoact, size_t, sigsetsize)

@@ -27,6 +27,17 @@ boot() {
 	status=${PIPESTATUS[0]}
 }
 
+# boot_typed LOG DELAY INPUT [qemu-run options...]: as boot, with the bytes
+# of the file INPUT typed on the serial console DELAY seconds after start
+# (after the kernel is up, as a person would type).
+boot_typed() {
+	local log=$1 delay=$2 input=$3
+	shift 3
+	{ sleep "$delay"; cat "$input"; sleep 2; } |
+		"$TOP/tools/qemu-run" "$@" 2>&1 | tr -d '\r' > "$log"
+	status=${PIPESTATUS[1]}
+}
+
 # has LOG REGEX: the log contains a line matching the extended regex.
 has() { grep -qE -- "$2" "$1"; }
 

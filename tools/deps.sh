@@ -8,8 +8,8 @@
 #   debug  gdb                                       (make debug)
 set -eu
 
-pkgs_build="gcc make binutils libc6-dev"
-pkgs_run="qemu-system-x86 cpio musl-tools busybox-static"
+pkgs_build="gcc make binutils libc6-dev musl-tools"
+pkgs_run="qemu-system-x86 cpio busybox-static"
 pkgs_test="cpio libasan8 libubsan1 grub-pc-bin grub-common xorriso mtools"
 pkgs_iso="grub-pc-bin grub-common xorriso mtools"
 pkgs_debug="gdb"

@@ -76,10 +76,12 @@ KTEST(timer_ticks_and_clock)
 	while (jiffies < j0 + 3)
 		arch_halt();
 	uint64_t t1 = time_ns();
-	/* 3 ticks at HZ = 30 ms; allow a loose window (emulated time). */
+	/* 3 ticks at HZ = 30 ms. Without -icount the guest follows the host's
+	 * clock, and a busy host can delay ticks: only the lower bound is
+	 * tight; the upper one catches a clock running wildly fast. */
 	KT_CHECK(t1 > t0);
 	KT_CHECK(t1 - t0 >= 2 * NSEC_PER_SEC / HZ);
-	KT_CHECK(t1 - t0 <= 20 * NSEC_PER_SEC / HZ);
+	KT_CHECK(t1 - t0 <= 100 * NSEC_PER_SEC / HZ);
 	KT_CHECK(time_tsc_hz() > 10 * 1000 * 1000);
 }
 

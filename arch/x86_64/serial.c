@@ -38,6 +38,7 @@ volatile uint32_t rx_tail;          /* written by the consumer only */
 static uint64_t rx_dropped;         /* bytes lost to a full ring */
 static bool serial_present;
 struct waitq console_input_wq = WAITQ_INIT(console_input_wq);
+bool console_claimed_by_kernel;
 
 static void serial_irq(void *ctx);
 

@@ -1,6 +1,7 @@
 /*
  * sigframe.c - the x86-64 signal frame: building it on the user stack when
- * a handler is to run, and rt_sigreturn, which takes it apart again.
+ * a handler is to run, and rt_sigreturn, which takes it apart again; and
+ * system-call restart, which depends on the syscall instruction's length.
  *
  * The layout is Linux's (see arch/sigframe.h for the picture and the
  * contract with the return path); the structures below are checked against
@@ -224,6 +225,36 @@ int sigframe_setup(struct trap_frame *regs, int sig, const struct ksiginfo *info
 	regs->rflags &= ~(RFLAGS_DF | RFLAGS_RF | RFLAGS_TF);
 	fxrstor(fpu_init_image);
 	return 0;
+}
+
+/* Linux's rules: a handler without SA_RESTART turns ERESTARTSYS into EINTR,
+ * any handler turns ERESTARTNOHAND into EINTR; otherwise the call is made
+ * again by backing RIP over the syscall instruction with the number back
+ * in RAX. */
+void signal_restart(struct trap_frame *regs, const struct k_sigaction *ka)
+{
+	if (!sigframe_from_syscall(regs))
+		return;
+	switch ((int64_t)regs->rax) {
+	case -ERESTARTNOHAND:
+		if (ka) {
+			regs->rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTSYS:
+		if (ka && !(ka->flags & SA_RESTART)) {
+			regs->rax = (uint64_t)-EINTR;
+			return;
+		}
+		break;
+	case -ERESTARTNOINTR:
+		break;
+	default:
+		return;
+	}
+	regs->rax = regs->error_code;   /* the call number again */
+	regs->rip -= 2;                 /* back over the 2-byte syscall instruction */
 }
 
 /*

@@ -14,11 +14,15 @@ void console_early_init(void);
 void console_write(const char *s, size_t n);        /* '\n' -> "\r\n" */
 void console_write_raw(const char *s, size_t n);    /* no translation (the tty's output) */
 void console_enable_input(void);
-/* Is input waiting? Cheap enough for the system-call exit path. */
+/* Set while the kernel monitor reads the console itself (no init could
+ * run): the terminal's line discipline then leaves the input alone. */
+extern bool console_claimed_by_kernel;
+
+/* Input waiting for the terminal? Cheap enough for the system-call exit path. */
 static inline bool console_input_pending(void)
 {
 	extern volatile uint32_t rx_head, rx_tail;
-	return rx_head != rx_tail;
+	return rx_head != rx_tail && !console_claimed_by_kernel;
 }
 
 /* Next input byte, or -1 if none is waiting. */

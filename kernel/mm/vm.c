@@ -5,6 +5,8 @@
  *  - anonymous private: a zeroed page on first touch;
  *  - anonymous shared: populated when mapped (so fork shares every page);
  *  - private file mapping: a copy of the file's bytes on first touch;
+ *  - shared file mapping: the file's own page (vfs_get_page), so the
+ *    mapping and read/write see the same bytes;
  *  - after fork, a private writable page is mapped read-only in both
  *    processes with its reference count raised; the first write copies it
  *    (or just re-enables writing if the count fell back to one).
@@ -220,8 +222,6 @@ int64_t mm_map(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot, unsign
 	uint64_t size = ALIGN_UP(len, PAGE_SIZE);
 	if (size < len || size > USER_TOP)
 		return -ENOMEM;
-	if (file && type == MAP_SHARED && (prot & PROT_WRITE))
-		return -ENODEV;        /* shared writable file mappings: not supported */
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!IS_ALIGNED(addr, PAGE_SIZE))
@@ -299,6 +299,18 @@ static int fault_in(struct mm *mm, struct vma *v, uint64_t addr, bool write)
 		uint64_t off = v->offset + (addr - v->start);
 		if (off >= ALIGN_UP(file_size(v->file), PAGE_SIZE))
 			return -EIO;
+		if (shared) {
+			/* The file's own page: writes through the mapping are
+			 * writes to the file, and read(2) sees them. */
+			struct page *fp;
+			int r = vfs_get_page(v->file, off, &fp);
+			if (r)
+				return r == -ENOMEM ? -ENOMEM : -EIO;
+			*pte = pgtable_make_pte(page_to_phys(fp), v->prot, (v->prot & PROT_WRITE) != 0);
+			mm->rss_pages++;
+			pgtable_flush(mm->pml4, addr);
+			return 0;
+		}
 	}
 	struct page *pg = user_page_alloc(v->file == NULL);
 	if (!pg)
@@ -489,7 +501,8 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 		struct vma *v = mm_find_vma(mm, a);
 		if (!v)
 			return -ENOMEM;
-		if (v->file && (v->flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE))
+		if (v->file && (v->flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) &&
+		    (v->file->flags & O_ACCMODE) != O_RDWR)
 			return -EACCES;
 		a = v->end;
 	}

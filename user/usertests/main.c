@@ -12,17 +12,24 @@
  *   -T FACTOR            multiply every timeout by FACTOR (slow emulators)
  *
  * Each test runs in a forked child (its own process group) in a fresh
- * directory under /tmp, with an alarm() timeout; the parent also kills the
- * child if it outlives the timeout. A test passes iff the child exits 0.
- * Output: "PASS name" or "FAIL name: reason" per test, then
- * "usertests: N passed, N failed". The exit status is 0 iff nothing failed.
+ * directory under /tmp, with stdin/stdout/stderr on /dev/null and an
+ * alarm() timeout; the parent also kills the child if it outlives the
+ * timeout. A test passes iff the child exits 0; a failing test sends its
+ * one-line reason up a pipe. Output (stdout): "PASS name" or
+ * "FAIL name: reason" per test, then "usertests: N passed, N failed"; the
+ * exit status is 0 iff nothing failed. Nothing on stdout depends on pids,
+ * addresses or timing, so it is the same on every kernel that passes.
  *
  * Leak check: the selected tests run twice; free memory (MemFree in
- * /proc/meminfo) is read after the first run (which warms caches) and
- * after the second, and the pseudo-test leak_check fails if it dropped by
- * more than the tolerance. The figures go to stderr, so stdout stays
- * identical between kernels. Helper programs (hello, echoargs) are looked
- * up in the directory usertests was run from, or $USERTESTS_BIN.
+ * /proc/meminfo, in pages) is read after the first run (which warms
+ * caches) and after the second, and the pseudo-test leak_check fails if it
+ * dropped by more than the tolerance. The second run reports only tests
+ * that passed the first time and fail now ("FAIL name: second run: ...").
+ * The memory figures and other notes go to stderr. Without MemFree the
+ * check is skipped with a note and there is no leak_check line.
+ *
+ * Helper programs (hello, echoargs) are looked up in the directory
+ * usertests was run from (argv[0], else $PATH), or in $USERTESTS_BIN.
  */
 #include "ut.h"
 #include <dirent.h>
@@ -272,19 +279,28 @@ static void usage(void)
 	exit(2);
 }
 
-/* Run the selection; print results if report. Returns the failure count. */
-static int run_all(const struct utest **sel, int nsel, int report, int *passed, const char *prefix)
+static unsigned char failed_first[1024];
+
+/*
+ * Run the selection. The first run reports every test; the second (for the
+ * leak check) reports only tests that passed the first time and fail now.
+ * Returns the number of failures reported.
+ */
+static int run_all(const struct utest **sel, int nsel, int second, int *passed)
 {
 	int failed = 0;
 	char reason[600];
 	for (int i = 0; i < nsel; i++) {
-		if (run_one(sel[i], reason, sizeof reason) == 0) {
-			if (report) {
+		int bad = run_one(sel[i], reason, sizeof reason);
+		if (!second) {
+			failed_first[i] = (unsigned char)bad;
+			if (bad)
+				out(1, "FAIL %s: %s\n", sel[i]->name, reason);
+			else
 				out(1, "PASS %s\n", sel[i]->name);
-				(*passed)++;
-			}
-		} else {
-			out(1, "FAIL %s: %s%s\n", sel[i]->name, prefix, reason);
+			bad ? failed++ : (*passed)++;
+		} else if (bad && !failed_first[i]) {
+			out(1, "FAIL %s: second run: %s\n", sel[i]->name, reason);
 			failed++;
 		}
 	}
@@ -367,10 +383,10 @@ int main(int argc, char **argv)
 			leak = 0;
 		}
 	}
-	failed += run_all(sel, nsel, 1, &passed, "");
+	failed += run_all(sel, nsel, 0, &passed);
 	if (leak) {
 		before = ut_free_pages();
-		failed += run_all(sel, nsel, 0, &passed, "second run: ");
+		failed += run_all(sel, nsel, 1, &passed);
 		/* Let deferred frees (exited tasks, RCU) settle. */
 		for (int i = 0; i < 20; i++) {
 			long now = ut_free_pages();

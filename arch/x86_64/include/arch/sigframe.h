@@ -88,8 +88,11 @@ int sigframe_setup(struct trap_frame *regs, int sig, const struct ksiginfo *info
 		   const struct k_sigaction *ka, sigset_t saved_mask);
 /* Whether fxrstor would accept this MXCSR (reserved bits clear). */
 bool fpu_mxcsr_valid(uint32_t mxcsr);
+/* Apply Linux's syscall-restart rules to a frame about to return to user
+ * mode; ka is the handler about to run, or NULL when none runs. */
+void signal_restart(struct trap_frame *regs, const struct k_sigaction *ka);
 
-/* ---- kernel/signal.c, for sigframe.c, signal_syscalls.c and the self-tests ---- */
+/* ---- kernel/signal.c and signal_syscalls.c, for each other, sigframe.c, the self-tests ---- */
 
 #define SS_AUTODISARM   (1U << 31)
 #define SS_FLAG_BITS    SS_AUTODISARM
@@ -143,15 +146,19 @@ sigset_t signal_pending_set(struct task *t);
 /* rt_sigaction's core. */
 int signal_do_sigaction(struct proc *p, int sig, const struct k_sigaction *act,
 			struct k_sigaction *oact);
-/* Apply Linux's syscall-restart rules; ka is the handler about to run, or
- * NULL when no handler runs. */
-void signal_restart(struct trap_frame *regs, const struct k_sigaction *ka);
 
 /* The alternate stack (sp is the user stack pointer it is judged against). */
 bool signal_on_altstack(const struct task *t, uint64_t sp);
 int signal_sas_flags(const struct task *t, uint64_t sp);
 int signal_do_sigaltstack(struct task *t, const struct sigaltstack_k *ss,
 			  struct sigaltstack_k *oss, uint64_t sp);
+
+/* No member of the group has a parent in another group of the session
+ * (init excepted): job-control stops are discarded (tty: EIO for reads). */
+bool pgrp_orphaned(int pgid, int sid);
+/* For task_free/proc_free: release real-time signals still queued. */
+void signal_task_free(struct task *t);
+void signal_proc_free(struct proc *p);
 
 /* Where sigsuspend, pause and rt_sigtimedwait sleep: woken by every signal
  * that is queued, so a waiter for a blocked signal notices it too. */
