@@ -3,7 +3,8 @@
 # (tools/fetch-linux): BusyBox, the guest programs of build/user/, and the
 # rig itself (exit status, arguments, files, timeout, a guest that never
 # reaches the command). One "PASS linux:NAME" / "FAIL linux:NAME: why" line
-# per check, and "linux-usertests:NAME" for each test of usertests' quick set.
+# per check, and "linux-usertests:NAME" for each test of usertests (quick and
+# slow sets: -a; the slow set adds about 10 s).
 #
 # Not part of tests/run-all (yet). Run by hand: tests/guest/linux.sh
 # Outputs and console logs: build/test-logs/guest/linux-*.
@@ -107,10 +108,10 @@ if [ -x "$TOP/build/user/mtcount" ]; then
 "
 fi
 
-# usertests' quick set: one check per test. A test may print PASS in the
+# usertests -a: one check per test. A test may print PASS in the
 # first run and FAIL in the leak check's second run: it fails then.
 if [ -x "$TOP/build/user/usertests" ]; then
-	rig usertests 1200 -- usertests -T 4
+	rig usertests 1200 -- usertests -a -T 4
 	awk '
 	/^(PASS|FAIL) [A-Za-z0-9_]+/ {
 		name = $2; sub(/:$/, "", name)
