@@ -74,6 +74,12 @@ static long do_clone(uint64_t flags, uint64_t newsp, int *parent_tid, int *child
 	memcpy(t->comm, me->comm, sizeof(t->comm));
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tid;
+	/* Linux keeps the alternate signal stack, except for a thread that
+	 * shares our memory without vfork (it would share the stack too). */
+	if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
+		t->altstack = me->altstack;
+	else
+		t->altstack = (struct sigaltstack_k){ 0, SS_DISABLE, 0 };
 
 	struct proc *p;
 	if (flags & CLONE_THREAD) {

@@ -19,6 +19,7 @@
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
 #include <arch/mm.h>
+#include <arch/sigframe.h>
 #include <arch/switch.h>
 
 spinlock_t proc_tree_lock = SPINLOCK_INIT;
@@ -78,6 +79,7 @@ struct task *task_alloc(void)
 
 void task_free(struct task *t)
 {
+	signal_task_free(t);
 	kstack_free(t->kstack_top);
 	kmem_cache_free(task_cache, t);
 }
@@ -103,6 +105,7 @@ struct proc *proc_alloc(void)
 
 void proc_free(struct proc *p)
 {
+	signal_proc_free(p);
 	kfree(p->cmdline);
 	kmem_cache_free(proc_cache, p);
 }

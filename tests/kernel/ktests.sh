@@ -2,6 +2,8 @@
 # ktests.sh - boot synthos with ktest=all and report each in-kernel test,
 # on QEMU's default CPU (qemu64) and on -cpu max (SMEP, SMAP, PCID, ...),
 # and with more than 4 GiB of RAM (memory the boot page tables do not map).
+# The first run uses -icount (deterministic time); the others follow the
+# host's clock.
 . "$(dirname "$0")/../lib.sh"
 
 run_ktests() {
@@ -20,6 +22,6 @@ run_ktests() {
 	fi
 }
 
-run_ktests kernel
+run_ktests kernel --icount
 run_ktests kernel-cpu-max --cpu max
 run_ktests kernel-5g --mem 5G

@@ -6,11 +6,14 @@
 
 #include <synthos/types.h>
 
-#define KERNEL_CS  0x08
-#define KERNEL_DS  0x10
-#define USER_DS    0x1b
-#define USER_CS    0x23
-#define TSS_SEL    0x28
+/* Linux's x86-64 selectors, so user-visible values (uc_mcontext's
+ * csgsfs, what a debugger shows) match. */
+#define KERNEL_CS  0x10
+#define KERNEL_DS  0x18
+#define USER32_CS  0x23
+#define USER_DS    0x2b
+#define USER_CS    0x33
+#define TSS_SEL    0x40
 
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI          2
