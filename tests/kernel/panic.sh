@@ -27,10 +27,10 @@ crash() {
 }
 
 crash panic_null_deref 'page fault \(#PF\)' 'CR2\): 0x0+$|NULL pointer' \
-	'RIP: 0008:[0-9a-f]+ ktest_fn_panic_null_deref\+' 'RAX: [0-9a-f]{16} RBX:'
+	'RIP: 0010:[0-9a-f]+ ktest_fn_panic_null_deref\+' 'RAX: [0-9a-f]{16} RBX:'
 crash panic_explicit 'PANIC: deliberate panic from a self-test \(value 7\)' \
 	'\] ktest_fn_panic_explicit\+'
-crash panic_invalid_opcode 'invalid opcode \(#UD\)' 'RIP: 0008:[0-9a-f]+ ktest_fn_panic_invalid_opcode\+'
+crash panic_invalid_opcode 'invalid opcode \(#UD\)' 'RIP: 0010:[0-9a-f]+ ktest_fn_panic_invalid_opcode\+'
 crash panic_stack_overflow 'double fault \(#DF\)' 'kernel stack overflow' 'recurse_forever[.a-z0-9]*\+'
 crash panic_write_to_text 'page fault \(#PF\)' 'write to a page without permission'
 
