@@ -130,7 +130,7 @@ run:
 
 test:
 	@tools/deps.sh run test iso
-	@$(MAKE) -s kernel initrds
+	@$(MAKE) -s kernel initrds guest
 	@tests/run-all
 
 debug:
