@@ -30,7 +30,7 @@ KASFLAGS  := -g -D__ASSEMBLY__ $(KINC) -MMD -MP
 KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	     --no-warn-rwx-segments -T arch/$(ARCH)/linker.ld
 
-KSRC_C    := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/$(ARCH)/*.c))
+KSRC_C    := $(sort $(wildcard kernel/*.c kernel/*/*.c arch/$(ARCH)/*.c synth/*.c))
 KSRC_S    := $(sort $(wildcard arch/$(ARCH)/*.S))
 KOBJS     := $(KSRC_C:%.c=$(BUILD)/k/%.o) $(KSRC_S:%.S=$(BUILD)/k/%.o) \
 	     $(BUILD)/k/gen/syscall_table.o
@@ -74,6 +74,33 @@ $(BUILD)/synthos.elf: $(BUILD)/synthos.pass1.elf $(BUILD)/k/ksyms.o
 	@echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/k/ksyms.o
 	$(Q)tools/check-image $(BUILD)/synthos.pass1.elf $@
+
+# ---- synthesis templates -> stencils (docs/SYNTHESIS.md) --------------------
+# Templates are compiled like the kernel but with -mcmodel=large (64-bit
+# immediates for holes), no jump tables and nothing but .text; tools/stencil
+# turns their relocations into holes in build/gen/stencils.h.
+TEMPLATES := $(sort $(wildcard synth/templates/*.c))
+TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o)
+TCFLAGS   := $(filter-out -mcmodel=kernel -MMD -MP,$(KCFLAGS)) -mcmodel=large \
+	     -fno-jump-tables -fno-optimize-sibling-calls -Isynth/templates
+
+$(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h
+	@mkdir -p $(@D)
+	@echo "  CC      $< (template)"
+	$(Q)$(CC) $(TCFLAGS) -c $< -o $@
+
+$(BUILD)/tools/stencil: tools/stencil.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -O2 -Wall -Wextra -Werror -o $@ $< -lelf
+
+$(BUILD)/gen/stencils.h: $(BUILD)/tools/stencil $(TOBJS)
+	@mkdir -p $(@D)
+	@echo "  STENCIL $@"
+	$(Q)$(BUILD)/tools/stencil $@ $(TOBJS)
+
+$(BUILD)/k/synth/synth.o: $(BUILD)/gen/stencils.h
+$(BUILD)/k/synth/%.o: KCFLAGS += -Isynth -I$(BUILD)/gen
 
 # The syscall dispatch and name tables come from the data file.
 $(BUILD)/gen/syscall_table.c: kernel/syscalls.tbl tools/gensyscalls

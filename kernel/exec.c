@@ -21,6 +21,7 @@
 #include <synthos/signal.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
+#include <synthos/synth.h>
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
 #include <arch/cpu.h>
@@ -414,7 +415,7 @@ static void commit_exec(struct mm *mm, const struct loaded *ld, uint64_t sp,
 	wrmsr(MSR_FS_BASE, 0);
 	t->gs_base = 0;
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	t->vtable = syscall_table;
+	synth_thread_exit(t);                  /* back to the generic table */
 	arch_fpu_init(t);
 	__asm__ __volatile__("fxrstor64 %0" : : "m"(t->fpu));
 	set_comm(t, path);
@@ -432,6 +433,7 @@ static void commit_exec(struct mm *mm, const struct loaded *ld, uint64_t sp,
 		p->vfork_done = true;
 		wake_up(&p->vfork_wq);
 	}
+	synth_thread_start(t);                 /* the new program's own table */
 }
 
 static int exec_file(const char *path, struct exec_args *a, struct trap_frame *regs, int depth)

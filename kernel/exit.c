@@ -18,6 +18,7 @@
 #include <synthos/power.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
+#include <synthos/synth.h>
 #include <synthos/time.h>
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
@@ -35,6 +36,7 @@ static void reparent_children(struct proc *p)
 		list_del(&c->sibling);
 		c->parent = init_proc;
 		list_add_tail(&c->sibling, &init_proc->children);
+		synth_event_reparent(c);        /* getppid's constant changed */
 		if (c->state == PROC_ZOMBIE)
 			zombies = true;
 	}
@@ -115,6 +117,7 @@ void do_exit_thread(int code)
 	p->nthreads--;
 	bool last = p->nthreads == 0;
 	spin_unlock_irqrestore(&proc_tree_lock, f);
+	synth_thread_exit(t);
 	if (last) {
 		if (!p->exiting)
 			p->exit_status = (code & 0xff) << 8;

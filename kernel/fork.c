@@ -17,6 +17,7 @@
 #include <synthos/signal.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
+#include <synthos/synth.h>
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
 #include <arch/cpu.h>
@@ -136,6 +137,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, int *parent_tid, int *child
 		struct proc *parent = (flags & CLONE_PARENT) && mp->parent ? mp->parent : mp;
 		proc_link(p, parent);
 	}
+	synth_thread_start(t);
 	sched_add(t);
 
 	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {

@@ -21,6 +21,7 @@
 #include <synthos/panic.h>
 #include <synthos/power.h>
 #include <synthos/proc.h>
+#include <synthos/synth.h>
 #include <synthos/vfs.h>
 #include <synthos/version.h>
 #include <arch/mm.h>
@@ -62,6 +63,7 @@ static void kmain_late(void *arg)
 		int failed = ktest_run(boot_params.ktest);
 		power_off(failed ? POWER_FAIL : POWER_OK);
 	}
+	synth_init(boot_params.synth);
 	pr_info("init: starting %s\n", boot_params.init);
 	start_init(boot_params.init);
 }

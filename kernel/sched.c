@@ -27,6 +27,7 @@
 #include <synthos/signal.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
+#include <synthos/synth.h>
 #include <synthos/time.h>
 #include <synthos/wait.h>
 #include <arch/cpu.h>
@@ -197,6 +198,7 @@ void sched_idle(void)
 	for (;;) {
 		if (unlikely(console_input_pending()))
 			tty_console_rx();               /* ^C/^Z while nobody reads the terminal */
+		synth_quiescent();                  /* no thread is inside retired code */
 		arch_irq_disable();
 		if (!list_empty(&run_queue)) {
 			arch_irq_enable();

@@ -21,6 +21,7 @@
  * ioremap cursor and the stack-slot bitmap.
  */
 #include <synthos/compiler.h>
+#include <synthos/errno.h>
 #include <synthos/log.h>
 #include <synthos/page_alloc.h>
 #include <synthos/panic.h>
@@ -106,6 +107,19 @@ static uint64_t *leaf_entry(uint64_t *pml4, uint64_t va)
 		t = phys_to_virt(*e & PTE_ADDR);
 	}
 	return NULL;
+}
+
+int kernel_map_page(uint64_t va, phys_addr_t pa, unsigned flags)
+{
+	uint64_t f = (flags & KMAP_EXEC) ? 0 : nx_bit;
+	if (flags & KMAP_WRITE)
+		f |= PTE_W;
+	BUG_ON((flags & KMAP_EXEC) && (flags & KMAP_WRITE));    /* never W+X */
+	unsigned long irq = spin_lock_irqsave(&paging_lock);
+	int r = map_one(kernel_pml4, va, pa, f | global_bit, 0);
+	spin_unlock_irqrestore(&paging_lock, irq);
+	invlpg(va);
+	return r ? -ENOMEM : 0;
 }
 
 uint64_t kernel_pml4_phys(void)

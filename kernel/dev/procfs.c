@@ -30,6 +30,7 @@
 #include <synthos/proc.h>
 #include <synthos/signal.h>
 #include <synthos/slab.h>
+#include <synthos/synth.h>
 #include <synthos/string.h>
 #include <synthos/time.h>
 #include <synthos/version.h>
@@ -512,6 +513,18 @@ static struct inode *link_exe(struct proc *p) { return proc_exe_inode(p); }
 static struct inode *link_cwd(struct proc *p) { return p->fs ? p->fs->cwd : NULL; }
 static struct inode *link_root(struct proc *p) { return p->fs ? p->fs->root : NULL; }
 
+/* /proc/synth: the live synthesized regions (synth/synth.c). */
+static void gen_synth(struct pbuf *b, struct proc *unused)
+{
+	size_t n = synth_format(NULL, 0);
+	char *tmp = kmalloc(n + 1);
+	if (!tmp)
+		return;
+	synth_format(tmp, n + 1);
+	pb_write(b, tmp, n);
+	kfree(tmp);
+}
+
 static const struct pentry root_entries[] = {
 	{ "meminfo", S_IFREG | 0444, gen_meminfo, NULL },
 	{ "uptime", S_IFREG | 0444, gen_uptime, NULL },
@@ -520,6 +533,7 @@ static const struct pentry root_entries[] = {
 	{ "cpuinfo", S_IFREG | 0444, gen_cpuinfo, NULL },
 	{ "version", S_IFREG | 0444, gen_version, NULL },
 	{ "mounts", S_IFREG | 0444, gen_mounts, NULL },
+	{ "synth", S_IFREG | 0444, gen_synth, NULL },
 };
 
 #define PID_FD_INDEX 0          /* "fd" is special-cased: a directory */

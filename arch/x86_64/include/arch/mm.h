@@ -27,6 +27,11 @@
  * page allocator. Returns the highest physical address now direct-mapped.
  */
 void paging_init(const struct boot_info *bi);
+/* Map one 4 KiB kernel page (in the shared upper half). KMAP_EXEC and
+ * KMAP_WRITE are exclusive: no kernel mapping is writable and executable. */
+#define KMAP_EXEC  1u
+#define KMAP_WRITE 2u
+int kernel_map_page(uint64_t va, phys_addr_t pa, unsigned flags);
 /* Uncached (device) or cached read-only (firmware tables) mapping of phys. */
 void *ioremap(phys_addr_t pa, size_t len);
 void *ioremap_ro_cached(phys_addr_t pa, size_t len);

@@ -1,0 +1,47 @@
+/*
+ * stencil.h - what tools/stencil generates from the templates, and what
+ * the synthesizer (synth/synth.c) copies and patches.
+ *
+ * A stencil is a template function's machine code plus its holes. A hole
+ * is where a value known only at run time goes: kind says how it is
+ * written (a 64-bit immediate, or a rel32 displacement to a kernel
+ * function), id says which value (the HOLE_* names the template declared,
+ * or HOLE_KERNEL with the kernel symbol's address in kaddr).
+ */
+#ifndef SYNTH_STENCIL_H
+#define SYNTH_STENCIL_H
+
+#include <synthos/types.h>
+
+enum hole_kind {
+	HOLE_ABS64 = 1,         /* R_X86_64_64: an 8-byte immediate */
+	HOLE_REL32,             /* R_X86_64_PC32/PLT32: target - (site + 4) + addend + 4 */
+};
+
+/* The run-time values a template can ask for. Add names here and declare
+ * `extern char HOLE_<name>[]` in the template. */
+enum hole_id {
+	HOLE_KERNEL = 0,        /* address of a kernel symbol (kaddr) */
+	HOLE_value,             /* the constant the template returns */
+	HOLE_counter,           /* the region's call counter (a Synthesis gauge) */
+	HOLE_NR
+};
+
+struct stencil_hole {
+	uint32_t offset;        /* in the code */
+	uint8_t kind;           /* enum hole_kind */
+	uint8_t id;             /* enum hole_id */
+	const char *name;
+	int64_t addend;
+	uint64_t kaddr;         /* HOLE_KERNEL: the symbol's address */
+};
+
+struct stencil {
+	const char *name;
+	const uint8_t *code;
+	uint32_t size;
+	const struct stencil_hole *holes;
+	int nholes;
+};
+
+#endif
