@@ -81,3 +81,22 @@ UT_TEST(gensyms_golden)
 		       "diff -u tests/data/gensyms.golden build/unit/gensyms.out >&2");
 	UT_CHECK_EQ(r, 0);
 }
+
+/* tools/stencil: holes from R_X86_64_64 and PC32/PLT32 relocations, pinned
+ * by a golden file; a template with a data section is refused. */
+UT_TEST(stencil_golden)
+{
+	int r = system("gcc -c tests/data/stencil/golden.S -o build/unit/golden.o && "
+		       "build/tools/stencil build/unit/golden.h build/unit/golden.o && "
+		       "grep -v '^ \\*' build/unit/golden.h | sed 's|build/unit/golden.o|golden.o|' "
+		       "> build/unit/golden.h.cmp && "
+		       "diff -u tests/data/stencil/golden.h build/unit/golden.h.cmp >&2");
+	UT_CHECK_EQ(r, 0);
+}
+
+UT_TEST(stencil_rejects_data)
+{
+	int r = system("gcc -c tests/data/stencil/bad.S -o build/unit/bad.o && "
+		       "! build/tools/stencil build/unit/bad.h build/unit/bad.o 2>/dev/null");
+	UT_CHECK_EQ(r, 0);
+}
