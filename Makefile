@@ -80,7 +80,9 @@ $(BUILD)/synthos.elf: $(BUILD)/synthos.pass1.elf $(BUILD)/k/ksyms.o
 # immediates for holes), no jump tables and nothing but .text; tools/stencil
 # turns their relocations into holes in build/gen/stencils.h.
 TEMPLATES := $(sort $(wildcard synth/templates/*.c))
-TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o)
+TEMPLATES_S := $(sort $(wildcard synth/templates/*.S))
+TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o) \
+	     $(TEMPLATES_S:synth/templates/%.S=$(BUILD)/synth/%.o)
 TCFLAGS   := $(filter-out -mcmodel=kernel -MMD -MP,$(KCFLAGS)) -mcmodel=large \
 	     -fno-jump-tables -fno-optimize-sibling-calls -Isynth/templates
 
@@ -88,6 +90,11 @@ $(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h
 	@mkdir -p $(@D)
 	@echo "  CC      $< (template)"
 	$(Q)$(CC) $(TCFLAGS) -c $< -o $@
+
+$(BUILD)/synth/%.o: synth/templates/%.S
+	@mkdir -p $(@D)
+	@echo "  AS      $< (template)"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/tools/stencil: tools/stencil.c
 	@mkdir -p $(@D)

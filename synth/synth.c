@@ -18,10 +18,16 @@
  * per-CPU epoch. Templates used today never sleep or call out, so nobody
  * can be inside a region when its unlinking thread runs.
  *
- * Vector tables. Every thread starts on the generic table. When the first
- * region is linked for a thread, it gets its own copy (one page) and the
- * region's entry replaces the generic handler for that call number; the
- * syscall entry's single indexed call then lands in synthesized code.
+ * Vector tables. Every thread has two, both starting as the shared generic
+ * ones: the entry table (fast_table), where the syscall entry jumps first,
+ * and the handler table (vtable), which the generic path calls. A thread
+ * gets private copies (a page each) when its first region is linked.
+ *
+ * Variants (the Synthesis "switch"): a process constant is synthesized as
+ *   "fast"   fast_const.S linked into the entry table: no frame, sysretq
+ *            from the stencil (13 instructions from syscall to sysret);
+ *   "const"  tpl_const (C) linked into the handler table, behind the
+ *            generic entry and exit path; used when synth_fast is off.
  *
  * Assumptions (quasi-invariants) made by the regions here:
  *   PID_FIXED  "this thread's tid and process's pid do not change" -- true
@@ -44,6 +50,7 @@
 #include <arch/cpu.h>
 #include <arch/mm.h>
 #include <arch/page.h>
+#include <arch/percpu.h>
 #include "stencil.h"
 #include "stencils.h"
 
@@ -77,6 +84,7 @@ struct region {
 };
 
 bool synth_enabled;
+static bool synth_fast = true;      /* the "fast" variant for leaf constants */
 static uint64_t slot_bitmap[NSLOTS / 64];
 static uint64_t mapped_pages;            /* pages of the cache mapped so far */
 static LIST_HEAD(regions);
@@ -167,15 +175,30 @@ static int instantiate(const struct stencil *st, const uint64_t *values, uint64_
 
 /* ---- regions ---- */
 
-static void table_for(struct task *t)
+/* The table slot a region of this variant is linked into, giving the
+ * thread its private table first. NULL if no memory (stay generic). */
+static uint64_t *slot_for(struct task *t, bool fast, int nr)
 {
-	if (t->vtable != syscall_table)
-		return;
-	syscall_fn *tab = alloc_page_va();
-	if (!tab)
-		return;                                  /* stay generic */
-	memcpy(tab, syscall_table, NR_SYSCALLS * sizeof(syscall_fn));
-	t->vtable = tab;
+	if (fast) {
+		if (t->fast_table == syscall_fast_generic) {
+			uint64_t *tab = alloc_page_va();
+			if (!tab)
+				return NULL;
+			memcpy(tab, syscall_fast_generic, NR_SYSCALLS * sizeof(uint64_t));
+			t->fast_table = tab;
+			if (t == current)
+				arch_set_fast_table(tab);
+		}
+		return &t->fast_table[nr];
+	}
+	if (t->vtable == syscall_table) {
+		syscall_fn *tab = alloc_page_va();
+		if (!tab)
+			return NULL;
+		memcpy(tab, syscall_table, NR_SYSCALLS * sizeof(syscall_fn));
+		t->vtable = tab;
+	}
+	return (uint64_t *)&t->vtable[nr];
 }
 
 static struct region *find_region(struct task *t, int nr)
@@ -207,19 +230,20 @@ void synth_quiescent(void)
 	}
 }
 
-/* Synthesize t's handler for system call nr from st with value; link it. */
+/* Synthesize t's handler for system call nr returning value; link it. */
 static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned assumptions)
 {
 	uint64_t t0 = rdtsc();
+	const struct stencil *st = synth_fast ? &stencil_fast_const : &stencil_tpl_const;
 	struct region *old = find_region(t, nr);
-	table_for(t);
-	if (t->vtable == syscall_table)
+	uint64_t *slot = slot_for(t, synth_fast, nr);
+	if (!slot)
 		return;
 	struct region *r = region_cache ? kmem_cache_alloc(region_cache) : NULL;
 	if (!r)
 		return;
 	memset(r, 0, sizeof(*r));
-	r->code = cache_alloc(stencil_tpl_const.size);
+	r->code = cache_alloc(st->size);
 	if (!r->code) {
 		kmem_cache_free(region_cache, r);
 		return;                                  /* the generic entry stays */
@@ -227,9 +251,9 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	r->id = next_region_id++;
 	r->owner = t;
 	r->nr = nr;
-	r->st = &stencil_tpl_const;
-	r->variant = "const";
-	r->size = stencil_tpl_const.size;
+	r->st = st;
+	r->variant = synth_fast ? "fast" : "const";
+	r->size = st->size;
 	r->values[HOLE_value] = value;
 	r->values[HOLE_counter] = (uint64_t)&r->calls;
 	r->assumptions = assumptions;
@@ -241,7 +265,7 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	list_add_tail(&r->link, &regions);
 	/* Link: the entry is one aligned store; the old code stays valid
 	 * until it is freed after a quiescent point. */
-	__atomic_store_n(&t->vtable[nr], (syscall_fn)r->code, __ATOMIC_RELEASE);
+	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
 	if (old) {
 		r->invalidations = old->invalidations + 1;
 		total_invalidations++;
@@ -285,6 +309,12 @@ void synth_thread_exit(struct task *t)
 	if (t->vtable != syscall_table) {
 		free_page_va(t->vtable);
 		t->vtable = syscall_table;
+	}
+	if (t->fast_table != syscall_fast_generic) {
+		free_page_va(t->fast_table);
+		t->fast_table = syscall_fast_generic;
+		if (t == current)
+			arch_set_fast_table(syscall_fast_generic);
 	}
 }
 

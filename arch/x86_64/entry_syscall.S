@@ -21,10 +21,29 @@
 #define VEC_SYSCALL 0x100
 
 	.text
+/*
+ * The first instructions of every system call: one indexed jump through
+ * the running thread's entry table (Synthesis's per-thread vector table,
+ * at the machine level). An entry is either syscall_slow (the generic path
+ * below: full frame, C dispatch, exit work) or a synthesized leaf stencil
+ * that computes its answer with no frame and returns with sysretq itself
+ * (synth/templates/*.S). RCX (the user RIP) is parked in the per-CPU
+ * scratch slot for the jump and restored by whichever entry runs.
+ */
 	.globl syscall_entry
 	.balign 16
 syscall_entry:
 	swapgs
+	cmpq $512, %rax                 /* NR_SYSCALLS */
+	jae syscall_slow_nosave
+	movq %rcx, %gs:PERCPU_SCRATCH
+	movq %gs:PERCPU_FAST_TABLE, %rcx
+	jmpq *(%rcx,%rax,8)
+
+	.globl syscall_slow
+syscall_slow:
+	movq %gs:PERCPU_SCRATCH, %rcx
+syscall_slow_nosave:
 	movq %rsp, %gs:PERCPU_USER_RSP
 	movq %gs:PERCPU_KERNEL_RSP, %rsp
 	pushq $USER_DS                  /* ss */

@@ -58,6 +58,7 @@ void arch_switch_to(struct task *prev, struct task *next)
 		prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	}
 	percpu0.cur = next;
+	percpu0.fast_table = next->fast_table;
 	percpu0.kernel_rsp = next->kstack_top;
 	tss_set_rsp0(next->kstack_top);
 	uint64_t cr3 = mm_cr3(next);

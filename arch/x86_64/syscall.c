@@ -27,6 +27,11 @@
 
 struct percpu percpu0;
 syscall_fn syscall_table[NR_SYSCALLS];
+/* Every thread's entry table starts as this one: all slots go to the
+ * generic path. synth/synth.c gives a thread its own copy when it links a
+ * synthesized leaf entry. */
+uint64_t syscall_fast_generic[NR_SYSCALLS];
+extern char syscall_slow[];
 extern const syscall_fn syscall_entries[NR_SYSCALLS];
 extern char syscall_entry[];
 
@@ -61,6 +66,9 @@ void syscall_table_init(void)
 void syscall_init(void)
 {
 	syscall_table_init();
+	for (int i = 0; i < NR_SYSCALLS; i++)
+		syscall_fast_generic[i] = (uint64_t)syscall_slow;
+	percpu0.fast_table = syscall_fast_generic;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* STAR[47:32]: kernel CS (SS = +8); STAR[63:48]: base for user SS (+8) and CS (+16). */
 	wrmsr(MSR_STAR, ((uint64_t)KERNEL_CS << 32) | ((uint64_t)(USER_DS - 8) << 48));

@@ -43,6 +43,7 @@ struct task {
 	uint64_t ksp;                    /* saved kernel RSP while switched out */
 	uint64_t kstack_top;             /* top of the guarded kernel stack */
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
+	uint64_t *fast_table;            /* per-thread entry table: syscall_slow or leaf stencils */
 
 	int tid;
 	volatile int state;              /* enum task_state; scheduler lock */

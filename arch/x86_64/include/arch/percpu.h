@@ -12,6 +12,8 @@
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP   8
 #define PERCPU_CURRENT    16
+#define PERCPU_SCRATCH    32
+#define PERCPU_FAST_TABLE 40
 
 #ifndef __ASSEMBLY__
 #include <synthos/types.h>
@@ -23,6 +25,8 @@ struct percpu {
 	uint64_t user_rsp;        /* scratch: user RSP during syscall entry */
 	struct task *cur;          /* the running thread ("current") */
 	struct percpu *self;
+	uint64_t scratch;          /* the user RIP (RCX) across the fast-table jump */
+	const uint64_t *fast_table;/* the running thread's entry table (entry_syscall.S) */
 };
 
 extern struct percpu percpu0;
@@ -35,6 +39,12 @@ static inline struct task *percpu_current(void)
 }
 
 void percpu_init(void);
+/* The running thread's entry table changed (synth/synth.c). */
+static inline void arch_set_fast_table(const uint64_t *t)
+{
+	extern struct percpu percpu0;
+	percpu0.fast_table = t;
+}
 void syscall_init(void);
 #endif
 

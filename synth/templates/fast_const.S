@@ -1,0 +1,33 @@
+/*
+ * fast_const.S - a leaf system call that returns a constant, entered
+ * straight from the entry table (entry_syscall.S) with no frame.
+ *
+ * Equivalent to tpl_const (const.c) reached through the generic path --
+ * and so to sys_getpid, sys_getppid, ... -- under the same assumptions,
+ * with one difference the synthesizer accounts for: it returns with
+ * sysretq directly, skipping the exit work (signal delivery, rescheduling).
+ * That work is picked up by the next return through the generic path; the
+ * timer tick is one, so a pending signal or reschedule waits at most one
+ * tick (10 ms), as an asynchronous signal may on Linux.
+ *
+ * It is assembly, not C, because it ends the system call itself. State on
+ * entry: kernel GS, user RSP, user RCX parked in the per-CPU scratch slot,
+ * R11 = user RFLAGS, interrupts off. It may clobber RAX only (the result)
+ * and restores RCX. sysretq is safe here: RCX came from a syscall
+ * instruction in user space, and no user mapping reaches the last
+ * canonical page (USER_TOP), so RCX is canonical.
+ */
+#include <arch/percpu.h>
+
+	.text
+	.globl fast_const
+	.type fast_const, @function
+fast_const:
+	movabs $HOLE_counter, %rax      /* the region's gauge */
+	incq (%rax)
+	movabs $HOLE_value, %rax        /* the folded answer */
+	movq %gs:PERCPU_SCRATCH, %rcx
+	swapgs
+	sysretq
+	.size fast_const, . - fast_const
+	.section .note.GNU-stack, "", @progbits
