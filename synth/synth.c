@@ -47,6 +47,7 @@
 #include <synthos/string.h>
 #include <synthos/synth.h>
 #include <synthos/syscall.h>
+#include <synthos/vfs.h>
 #include <arch/cpu.h>
 #include <arch/mm.h>
 #include <arch/page.h>
@@ -62,9 +63,10 @@
 enum assumption {
 	ASSUME_PID_FIXED = 1 << 0,
 	ASSUME_PARENT    = 1 << 1,
+	ASSUME_FD_NULL   = 1 << 2,
 };
 
-static const char *const assumption_names[] = { "pid-fixed", "parent" };
+static const char *const assumption_names[] = { "pid-fixed", "parent", "fd-is-dev-null" };
 
 struct region {
 	int id;
@@ -79,6 +81,9 @@ struct region {
 	uint64_t cost_tsc;               /* synthesis cost in TSC ticks */
 	unsigned assumptions;
 	unsigned invalidations;          /* times its predecessors were replaced */
+	bool fast;                       /* linked in the entry table (else the handler table) */
+	struct fdtable *fdtable;         /* ASSUME_FD_*: whose descriptor */
+	int fd;
 	struct list_head link;           /* all regions */
 	struct list_head owner_link;     /* the owner's regions (via owner table) */
 };
@@ -214,6 +219,10 @@ static struct region *find_region(struct task *t, int nr)
 
 static void retire(struct region *r)
 {
+	if (r->fdtable) {
+		r->fdtable->synth_regions--;
+		r->fdtable = NULL;
+	}
 	list_del(&r->link);
 	list_add_tail(&r->link, &retired);
 }
@@ -252,6 +261,7 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	r->owner = t;
 	r->nr = nr;
 	r->st = st;
+	r->fast = synth_fast;
 	r->variant = synth_fast ? "fast" : "const";
 	r->size = st->size;
 	r->values[HOLE_value] = value;
@@ -273,6 +283,77 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	}
 	r->cost_tsc = rdtsc() - t0;
 	total_synthesized++;
+}
+
+/* Put the generic entry back in the slot a region occupies. */
+static void unlink_region(struct region *r)
+{
+	struct task *t = r->owner;
+	if (r->fast && t->fast_table != syscall_fast_generic)
+		__atomic_store_n(&t->fast_table[r->nr], syscall_fast_generic[r->nr], __ATOMIC_RELEASE);
+	else if (!r->fast && t->vtable != syscall_table)
+		__atomic_store_n(&t->vtable[r->nr], syscall_table[r->nr], __ATOMIC_RELEASE);
+}
+
+/*
+ * write(2) to /dev/null, synthesized lazily: the generic write calls
+ * synth_note_write() after it succeeded on a /dev/null descriptor, so the
+ * cost is paid only by threads that actually write there (a shell that
+ * opens /dev/null and never writes pays nothing). One descriptor per
+ * thread: the first one written; others stay generic.
+ */
+void synth_note_write_null(int fd)
+{
+	struct task *t = current;
+	if (!synth_enabled || !synth_fast || !t->proc || find_region(t, 1))
+		return;
+	uint64_t t0 = rdtsc();
+	uint64_t *slot = slot_for(t, true, 1);
+	struct region *r = slot && region_cache ? kmem_cache_alloc(region_cache) : NULL;
+	if (!r)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->code = cache_alloc(stencil_fast_write_null.size);
+	if (!r->code) {
+		kmem_cache_free(region_cache, r);
+		return;
+	}
+	r->id = next_region_id++;
+	r->owner = t;
+	r->nr = 1;
+	r->st = &stencil_fast_write_null;
+	r->fast = true;
+	r->variant = "fast";
+	r->size = r->st->size;
+	r->values[HOLE_value] = (uint64_t)(uint32_t)fd;
+	r->values[HOLE_counter] = (uint64_t)&r->calls;
+	r->assumptions = ASSUME_FD_NULL;
+	r->fdtable = t->proc->files;
+	r->fd = fd;
+	if (instantiate(r->st, r->values, r->code)) {
+		cache_free(r->code);
+		kmem_cache_free(region_cache, r);
+		return;
+	}
+	list_add_tail(&r->link, &regions);
+	r->fdtable->synth_regions++;
+	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
+	r->cost_tsc = rdtsc() - t0;
+	total_synthesized++;
+}
+
+/* Descriptor fd of table ft now refers to something else (or nothing). */
+void synth_event_fd(struct fdtable *ft, int fd)
+{
+	struct list_head *pos, *tmp;
+	list_for_each_safe(pos, tmp, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->fdtable == ft && r->fd == fd) {
+			unlink_region(r);
+			total_invalidations++;
+			retire(r);
+		}
+	}
 }
 
 /* System call numbers (kernel/syscalls.tbl). */

@@ -189,12 +189,15 @@ static void process(FILE *out, const char *obj)
 		for (unsigned long i = 0; i < f->size; i++)
 			fprintf(out, "%s0x%02x,", i % 12 ? " " : "\n\t", code[f->start + i]);
 		fprintf(out, "\n};\n");
+		for (int h = 0; h < f->nholes; h++)
+			if (f->holes[h].name[0] == '&')
+				fprintf(out, "extern char %s[];\n", f->holes[h].name + 1);
 		fprintf(out, "static const struct stencil_hole stencil_%s_holes[] = {\n", f->name);
 		for (int h = 0; h < f->nholes; h++) {
 			struct hole *x = &f->holes[h];
 			if (x->name[0] == '&')
 				fprintf(out, "\t{ %lu, %s, HOLE_KERNEL, \"%s\", %ld, (uint64_t)%s },\n",
-					x->offset, x->kind, x->name + 1, x->addend, x->name);
+					x->offset, x->kind, x->name + 1, x->addend, x->name + 1);
 			else
 				fprintf(out, "\t{ %lu, %s, HOLE_%s, \"%s\", %ld, 0 },\n",
 					x->offset, x->kind, x->name, x->name, x->addend);

@@ -31,6 +31,10 @@ void synth_thread_start(struct task *t);
 void synth_thread_exit(struct task *t);
 /* Events that break assumptions. */
 void synth_event_reparent(struct proc *p);
+struct fdtable;
+void synth_event_fd(struct fdtable *ft, int fd);   /* fd closed or re-pointed */
+/* The generic write succeeded on a /dev/null descriptor (lazy synthesis). */
+void synth_note_write_null(int fd);
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
 /* The /proc/synth listing; returns bytes written (like snprintf). */

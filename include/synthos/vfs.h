@@ -294,6 +294,7 @@ struct fdtable {
 	int size;                       /* slots in fd[] (grows up to the limit) */
 	struct file **fd;
 	uint64_t *cloexec;              /* bit per slot */
+	int synth_regions;              /* synthesized code assuming one of our fds (synth/synth.c) */
 };
 
 /* cwd, root, umask (shared by CLONE_FS). */

@@ -20,6 +20,7 @@
 #include <synthos/proc.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
+#include <synthos/synth.h>
 #include <synthos/vfs.h>
 #include "internal.h"
 
@@ -211,6 +212,8 @@ int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec)
 	struct file *old = t->fd[fd];
 	t->fd[fd] = f;
 	fd_set_cloexec(t, fd, cloexec);
+	if (unlikely(t->synth_regions))
+		synth_event_fd(t, fd);          /* code that assumed the old file */
 	file_put(old);
 	return fd;
 }
@@ -222,6 +225,8 @@ int fd_close(struct fdtable *t, int fd)
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
 	fd_set_cloexec(t, fd, false);
+	if (unlikely(t->synth_regions))
+		synth_event_fd(t, fd);          /* code that assumed this file */
 	file_put(f);
 	return 0;
 }

@@ -770,6 +770,36 @@ TEST(dup_shares_offset)
 	CHECK_EQ(size_of("f"), 7);
 }
 
+/*
+ * A descriptor that has been /dev/null and then is pointed elsewhere must
+ * write to the new file. (On synthos, writes to /dev/null are synthesized
+ * per thread after the first one; dup2, dup3 and close are the events that
+ * must unlink that code. On Linux this is plain semantics.)
+ */
+TEST(devnull_write_then_redirect)
+{
+	int fd = CHECK_OK(open("/dev/null", O_WRONLY));
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(write(fd, "zz", 2), 2);
+	CHECK_ERR(RAW(SYS_write, fd, (void *)0xffff800000000000UL, 1), EFAULT);
+	CHECK_EQ(RAW(SYS_write, fd, NULL, 0), 0);
+	int file = CHECK_OK(open("redir", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(dup2(file, fd), fd);                  /* fd now names the file */
+	CHECK_EQ(write(fd, "abc", 3), 3);
+	CHECK_EQ(dup3(file, fd, O_CLOEXEC), fd);
+	CHECK_EQ(write(fd, "de", 2), 2);
+	char buf[8] = { 0 };
+	CHECK_EQ(pread(file, buf, sizeof(buf), 0), 5);
+	CHECK(memcmp(buf, "abcde", 5) == 0);
+	CHECK_OK(close(fd));
+	CHECK_ERR(write(fd, "x", 1), EBADF);           /* closed: not swallowed */
+	int again = CHECK_OK(open("/dev/null", O_WRONLY));
+	CHECK_EQ(write(again, "y", 1), 1);
+	close(again);
+	close(file);
+	unlink("redir");
+}
+
 TEST(dup2_dup3)
 {
 	int fd = CHECK_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -1039,6 +1069,7 @@ const struct utest ut_file_tests[] = {
 	T(ftruncate_grow_shrink),
 	T(chdir_getcwd),
 	T(dup_shares_offset),
+	T(devnull_write_then_redirect),
 	T(dup2_dup3),
 	T(fcntl_dupfd),
 	T(fcntl_fd_flags),

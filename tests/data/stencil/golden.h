@@ -19,9 +19,10 @@ static const uint8_t stencil_calls_kernel_code[15] = {
 	0x48, 0xbf, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe9, 0x00,
 	0x00, 0x00, 0x00,
 };
+extern char some_kernel_function[];
 static const struct stencil_hole stencil_calls_kernel_holes[] = {
 	{ 2, HOLE_ABS64, HOLE_value, "value", 0, 0 },
-	{ 11, HOLE_REL32, HOLE_KERNEL, "some_kernel_function", -4, (uint64_t)&some_kernel_function },
+	{ 11, HOLE_REL32, HOLE_KERNEL, "some_kernel_function", -4, (uint64_t)some_kernel_function },
 	{ 0, 0, 0, 0, 0, 0 }
 };
 static const struct stencil stencil_calls_kernel = {
