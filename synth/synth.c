@@ -12,11 +12,12 @@
  * Retiring code. A region is replaced by unlinking it from the vector
  * table first and freeing its slot afterwards. Freed slots wait on a
  * retired list until every CPU has passed a quiescent point (a return to
- * user mode or the idle loop) after the unlink: today that is the one CPU
- * running the retiring code itself, so synth_quiescent() from the idle
- * loop and the syscall exit frees them; with SMP the same list needs a
- * per-CPU epoch. Templates used today never sleep or call out, so nobody
- * can be inside a region when its unlinking thread runs.
+ * user mode or the idle loop) after the unlink. Today there is one CPU,
+ * the kernel is not preemptible, and templates neither sleep nor call out,
+ * so no thread can be inside any region while kernel C code runs:
+ * synth_quiescent() frees them from the idle loop and on the way back to
+ * user mode (when synth_retired_pending says there is something to free).
+ * With SMP the retired list needs a per-CPU epoch.
  *
  * Vector tables. Every thread has two, both starting as the shared generic
  * ones: the entry table (fast_table), where the syscall entry jumps first,
@@ -217,8 +218,11 @@ static struct region *find_region(struct task *t, int nr)
 	return NULL;
 }
 
+bool synth_retired_pending;
+
 static void retire(struct region *r)
 {
+	synth_retired_pending = true;
 	if (r->fdtable) {
 		r->fdtable->synth_regions--;
 		r->fdtable = NULL;
@@ -231,6 +235,7 @@ static void retire(struct region *r)
 void synth_quiescent(void)
 {
 	struct list_head *pos, *tmp;
+	synth_retired_pending = false;
 	list_for_each_safe(pos, tmp, &retired) {
 		struct region *r = list_entry(pos, struct region, link);
 		list_del(&r->link);

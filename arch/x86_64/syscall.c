@@ -17,6 +17,7 @@
 #include <synthos/log.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
+#include <synthos/synth.h>
 #include <synthos/syscall.h>
 #include <synthos/errno.h>
 #include <arch/cpu.h>
@@ -87,6 +88,8 @@ void exit_to_user_mode(struct trap_frame *f)
 		 * in process context, even while nobody reads the terminal. */
 		if (unlikely(console_input_pending()))
 			tty_console_rx();
+		if (unlikely(synth_retired_pending))
+			synth_quiescent();
 		if (t->need_resched) {
 			t->need_resched = false;
 			schedule();

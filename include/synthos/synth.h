@@ -37,6 +37,7 @@ void synth_event_fd(struct fdtable *ft, int fd);   /* fd closed or re-pointed */
 void synth_note_write_null(int fd);
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
+extern bool synth_retired_pending;
 /* The /proc/synth listing; returns bytes written (like snprintf). */
 size_t synth_format(char *buf, size_t size);
 

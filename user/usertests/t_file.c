@@ -800,6 +800,40 @@ TEST(devnull_write_then_redirect)
 	unlink("redir");
 }
 
+/* Count of live synthesized regions, or -1 without /proc/synth (Linux). */
+static long synth_regions(void)
+{
+	FILE *f = fopen("/proc/synth", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	long n = 0;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] >= '0' && line[0] <= '9')
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Open, write, close /dev/null n times: every round synthesizes a write
+ * for the new descriptor on synthos and close retires it; the live regions
+ * must come back to where they started (no code-cache leak). */
+void devnull_churn(int n)
+{
+	long before = synth_regions();
+	for (int i = 0; i < n; i++) {
+		int fd = open("/dev/null", O_WRONLY);
+		CHECK(fd >= 0);
+		CHECK_EQ(write(fd, "x", 1), 1);
+		CHECK_EQ(write(fd, "yy", 2), 2);
+		CHECK_OK(close(fd));
+	}
+	long after = synth_regions();
+	CHECK_EQ(after, before);
+}
+
+TEST(devnull_churn_2k) { devnull_churn(2000); }
+
 TEST(dup2_dup3)
 {
 	int fd = CHECK_OK(open("/dev/null", O_RDONLY | O_CLOEXEC));
@@ -1070,6 +1104,7 @@ const struct utest ut_file_tests[] = {
 	T(chdir_getcwd),
 	T(dup_shares_offset),
 	T(devnull_write_then_redirect),
+	T(devnull_churn_2k),
 	T(dup2_dup3),
 	T(fcntl_dupfd),
 	T(fcntl_fd_flags),

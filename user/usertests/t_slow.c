@@ -173,7 +173,13 @@ TEST(file_churn_1000)
 	}
 }
 
+/* t_file.c: /dev/null open/write/close churn; on synthos each round
+ * synthesizes and retires code (the code-cache stress test). */
+void devnull_churn(int n);
+TEST(devnull_churn_100k) { devnull_churn(100000); }
+
 const struct utest ut_slow_tests[] = {
+	T_SLOW(devnull_churn_100k),
 	T_SLOW(fork_200_children),
 	T_SLOW(pipe_100mb),
 	T_SLOW(open_close_10k),
