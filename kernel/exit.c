@@ -12,6 +12,7 @@
  * Status encoding (wait4): exit(code) -> code << 8; killed by signal s ->
  * s (| 0x80 with a core dump); stopped -> (s << 8) | 0x7f; continued -> 0xffff.
  */
+#include <synthos/devices.h>
 #include <synthos/errno.h>
 #include <synthos/log.h>
 #include <synthos/mm.h>
@@ -61,6 +62,8 @@ static void proc_teardown(struct proc *p)
 			(st & 0x7f) ? "signal" : "status", (st & 0x7f) ? st & 0x7f : (st >> 8) & 0xff);
 		power_off(st == 0 ? POWER_OK : POWER_FAIL);
 	}
+	if (p->pid == p->sid)           /* a controlling process hangs up its tty */
+		tty_session_leader_exit(p->sid);
 	itimer_forget(p);
 	fdtable_put(p->files);
 	p->files = NULL;

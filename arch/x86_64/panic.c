@@ -36,6 +36,7 @@ static void enter_panic(void)
 		power_off(POWER_PANIC);
 	}
 	log_break_lock();
+	console_panic_mode();          /* straight to the UART, past the output queue */
 	console_loglevel = LOG_DEBUG;
 }
 

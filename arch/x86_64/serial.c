@@ -1,15 +1,23 @@
 /*
- * serial.c - the console on COM1, a 16550 UART at I/O port 0x3f8.
+ * serial.c - the console's UART: COM1, a 16550 at I/O port 0x3f8.
  *
- * Output polls the transmitter (THR empty) byte by byte: it works before
- * interrupts, memory management or anything else exists, and in panic
- * context. '\n' goes out as "\r\n".
+ * This file is only the device. What reads and writes it are the console's
+ * I/O servers (kernel/dev/console_servers.c, docs/TERMINAL.md):
  *
- * Input is interrupt-driven: IRQ 4 (routed by the I/O APIC) drains the
- * receiver FIFO into rx_ring. The interrupt handler is the only producer
- * and console_getc*() the only consumer, so the ring needs no lock: the
- * producer owns rx_head, the consumer owns rx_tail (a single-producer /
- * single-consumer queue; issue 4 turns this into the input server).
+ *  - Input is interrupt-driven: IRQ 4 (routed by the I/O APIC) drains the
+ *    receiver FIFO into console_rxq, the dedicated single-producer /
+ *    single-consumer queue the input server reads, and wakes the readers
+ *    sleeping on console_input_wq. The handler is the queue's only producer.
+ *
+ *  - Output, two ways. uart_putc() polls the transmitter (THR empty) byte
+ *    by byte: it works before interrupts, memory management or anything
+ *    else exists, and in panic context; the output server uses it when a
+ *    producer runs the server itself (kernel log lines), and the panic path
+ *    calls it directly. Once interrupts are on, uart_tx_kick() turns on the
+ *    THR-empty interrupt instead: each one hands the transmitter up to a
+ *    FIFO's worth of bytes from the output server (console_tx_refill), and
+ *    the interrupt is turned off again when the queue is empty. A process
+ *    writing the terminal then sleeps while its bytes go out.
  */
 #include <synthos/console.h>
 #include <synthos/compiler.h>
@@ -25,20 +33,28 @@
 #define UART_DLL   0   /* divisor low (DLAB=1) */
 #define UART_DLM   1   /* divisor high (DLAB=1) */
 #define UART_FCR   2
+#define UART_IIR   2   /* interrupt identification (read) */
+#define   IIR_NONE 0x01
+#define   IIR_ID   0x0e
+#define   IIR_THRE 0x02
+#define   IIR_RX   0x04
+#define   IIR_LSR  0x06
+#define   IIR_RXTO 0x0c
+#define UART_MSR   6
+#define IER_RX     0x01
+#define IER_THRE   0x02
+#define TX_FIFO    16
 #define UART_LCR   3
 #define UART_MCR   4
 #define UART_LSR   5
 #define   LSR_DR   0x01
 #define   LSR_THRE 0x20
 
-#define RX_RING_SIZE 1024   /* power of two */
-static volatile uint8_t rx_ring[RX_RING_SIZE];
-volatile uint32_t rx_head;          /* written by the IRQ handler only */
-volatile uint32_t rx_tail;          /* written by the consumer only */
-static uint64_t rx_dropped;         /* bytes lost to a full ring */
-static bool serial_present;
+static bool serial_present;             /* set by console_early_init */
 struct waitq console_input_wq = WAITQ_INIT(console_input_wq);
 bool console_claimed_by_kernel;
+static bool irq_on;                     /* the IRQ is registered */
+static volatile bool tx_irq_on;         /* IER_THRE set */
 
 static void serial_irq(void *ctx);
 
@@ -57,8 +73,10 @@ void console_early_init(void)
 	serial_present = inb(COM1 + UART_LSR) != 0xff;
 }
 
-static void serial_putc(char c)
+void uart_putc(char c)
 {
+	if (!serial_present)
+		return;
 	/* Bounded wait: a wedged or absent UART must not hang the kernel. */
 	for (int spins = 0; spins < 100000; spins++)
 		if (inb(COM1 + UART_LSR) & LSR_THRE)
@@ -66,40 +84,68 @@ static void serial_putc(char c)
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 
-/* Bytes exactly as given: the terminal's line discipline already did ONLCR. */
-void console_write_raw(const char *s, size_t n)
+/* Transmitter interrupt on or off (interrupts masked: IER is shared with
+ * the receive side). */
+static void tx_irq_set(bool on)
 {
-	if (!serial_present)
-		return;
-	for (size_t i = 0; i < n; i++)
-		serial_putc(s[i]);
-}
-
-void console_write(const char *s, size_t n)
-{
-	if (!serial_present)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
+	unsigned long fl = arch_irq_save();
+	if (tx_irq_on != on) {
+		tx_irq_on = on;
+		outb(COM1 + UART_IER, IER_RX | (on ? IER_THRE : 0));
 	}
+	arch_irq_restore(fl);
 }
 
-/* Drains the receiver. ctx is non-NULL when called as the interrupt handler. */
+bool uart_tx_kick(void)
+{
+	if (!serial_present || !irq_on)
+		return false;
+	tx_irq_set(true);               /* THR is empty: the interrupt comes at once */
+	return true;
+}
+
+/* THR is empty: up to a FIFO's worth from the output server. */
+static void serial_tx_irq(void)
+{
+	char buf[TX_FIFO];
+	size_t n = console_tx_refill(buf, sizeof(buf));
+	for (size_t i = 0; i < n; i++)
+		outb(COM1 + UART_THR, (uint8_t)buf[i]);
+	if (!n)
+		tx_irq_set(false);      /* queue empty (or its server busy: it drains) */
+}
+
+/* The producer of console_rxq. ctx is non-NULL when called as the
+ * interrupt handler (then readers are woken), NULL from boot code. */
 static void serial_irq(void *ctx)
 {
-	while (inb(COM1 + UART_LSR) & LSR_DR) {
-		uint8_t c = inb(COM1 + UART_RBR);
-		uint32_t head = rx_head;
-		if (head - rx_tail >= RX_RING_SIZE) {
-			rx_dropped++;
-			continue;
+	bool got = false;
+	for (int rounds = 0; rounds < 64; rounds++) {
+		while (inb(COM1 + UART_LSR) & LSR_DR) {
+			if (!spscq_put(&console_rxq, inb(COM1 + UART_RBR)))
+				console_rx_dropped++;
+			got = true;
 		}
-		rx_ring[head % RX_RING_SIZE] = c;
-		__atomic_store_n(&rx_head, head + 1, __ATOMIC_RELEASE);
+		if (!ctx)
+			break;
+		uint8_t iir = inb(COM1 + UART_IIR);
+		if (iir & IIR_NONE)
+			break;
+		switch (iir & IIR_ID) {
+		case IIR_THRE:
+			serial_tx_irq();
+			break;
+		case IIR_LSR:
+			(void)inb(COM1 + UART_LSR);
+			break;
+		case 0:                 /* modem status */
+			(void)inb(COM1 + UART_MSR);
+			break;
+		default:                /* received data: the loop's top */
+			break;
+		}
 	}
-	if (ctx)                            /* from the interrupt, not boot code */
+	if (ctx && got)
 		wake_up(&console_input_wq);
 }
 
@@ -108,31 +154,7 @@ void console_enable_input(void)
 	if (!serial_present)
 		return;
 	irq_register(4, serial_irq, (void *)1);
-	outb(COM1 + UART_IER, 0x01);        /* received-data interrupt */
+	outb(COM1 + UART_IER, IER_RX);      /* received-data interrupt */
+	irq_on = true;
 	serial_irq(NULL);                   /* anything typed before now */
-}
-
-int console_getc_nonblock(void)
-{
-	uint32_t tail = rx_tail;
-	if (tail == __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE))
-		return -1;
-	int c = rx_ring[tail % RX_RING_SIZE];
-	__atomic_store_n(&rx_tail, tail + 1, __ATOMIC_RELEASE);
-	return c;
-}
-
-int console_getc(void)
-{
-	for (;;) {
-		/* Check and sleep with interrupts off, so a byte arriving
-		 * between the check and the hlt still wakes us (sti;hlt). */
-		arch_irq_disable();
-		int c = console_getc_nonblock();
-		if (c >= 0) {
-			arch_irq_enable();
-			return c;
-		}
-		__asm__ __volatile__("sti; hlt" ::: "memory");
-	}
 }

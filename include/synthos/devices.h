@@ -5,7 +5,10 @@
  *   mem.c     /dev/null, zero, full, random, urandom; getrandom(2);
  *             get_random_bytes() for the kernel (AT_RANDOM, stack canaries)
  *   tty.c     the console terminal: /dev/console, /dev/tty, /dev/ttyS0,
- *             a line discipline (struct ldisc, below) with termios state
+ *             job control (controlling session, foreground group)
+ *   ldisc.c   the line discipline (struct ldisc, below) with termios state
+ *   console_servers.c  the console's input and output servers and their
+ *             queues (<synthos/console.h>, docs/TERMINAL.md)
  *   devfs.c   the /dev nodes
  *   procfs.c  /proc
  *   pipe.c    pipes and FIFOs (<synthos/pipe.h>)
@@ -199,13 +202,22 @@ void ldisc_flush_input(struct ldisc *l);
 size_t ldisc_inq(const struct ldisc *l);        /* FIONREAD */
 extern const struct termios_k tty_std_termios;
 
-/* Feed bytes waiting in the console's receive ring through the line
- * discipline and send the signals that raises (^C...). Process context
- * only (it walks the process list); a reader or poller of the tty does it
- * itself, so this is for noticing ^C while nobody reads. */
+/* The input server (console_servers.c): feed the bytes waiting in the
+ * console's input queue through the line discipline and send the signals
+ * that raises (^C...). Process context only (it walks the process list);
+ * a reader or poller of the tty runs it itself, and the way back to user
+ * mode and the idle loop run it so that ^C is noticed while nobody reads. */
 void tty_console_rx(void);
+/* Its body (tty.c): bytes through the console tty's ldisc; returns how many
+ * were taken (fewer when the ldisc is full). */
+size_t tty_console_receive(const uint8_t *buf, size_t n);
+size_t tty_console_room(void);          /* bytes the ldisc can take now */
 void tty_init(void);
 void tty_devices_init(void);
+/* The session leader sid is exiting (kernel/exit.c): if it controls the
+ * console, the console is released and its foreground group gets SIGHUP
+ * and SIGCONT. */
+void tty_session_leader_exit(int sid);
 /* The console terminal's controlling session (0: none) and foreground
  * process group (for /proc/<pid>/stat's tty_nr and tpgid). */
 int tty_console_session(int *pgrp);

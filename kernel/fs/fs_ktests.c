@@ -211,7 +211,9 @@ KTEST(fs_path_walk)
 	KT_CHECK_EQ(lookup_err("/tmp/kt_w/a/f/", 0), -ENOTDIR);
 	KT_CHECK_EQ(lookup_err("/tmp/kt_w/a/f/x", 0), -ENOTDIR);
 	KT_CHECK_EQ(lookup_err("/tmp/kt_w/a/g", 0), -ENOENT);
-	memset(name, 'n', NAME_MAX + 1);
+	/* "/tmp/" and a component of NAME_MAX + 1 bytes (all of it written:
+	 * kmalloc memory is not zeroed). */
+	memset(name, 'n', NAME_MAX + 6);
 	memcpy(name, "/tmp/", 5);
 	name[NAME_MAX + 6] = '\0';
 	KT_CHECK_EQ(lookup_err(name, 0), -ENAMETOOLONG);
