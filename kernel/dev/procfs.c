@@ -29,6 +29,7 @@
 #include <synthos/page_alloc.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
+#include <synthos/bootinfo.h>
 #include <synthos/slab.h>
 #include <synthos/synth.h>
 #include <synthos/string.h>
@@ -513,6 +514,18 @@ static struct inode *link_exe(struct proc *p) { return proc_exe_inode(p); }
 static struct inode *link_cwd(struct proc *p) { return p->fs ? p->fs->cwd : NULL; }
 static struct inode *link_root(struct proc *p) { return p->fs ? p->fs->root : NULL; }
 
+/* /proc/cmdline: the kernel command line, as the loader gave it. */
+static void gen_cmdline(struct pbuf *b, struct proc *unused)
+{
+	pb_printf(b, "%s\n", boot_info.cmdline);
+}
+
+/* /proc/filesystems: the types mount(2) accepts. */
+static void gen_filesystems(struct pbuf *b, struct proc *unused)
+{
+	pb_printf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
+}
+
 /* /proc/synth: the live synthesized regions (synth/synth.c). */
 static void gen_synth(struct pbuf *b, struct proc *unused)
 {
@@ -534,6 +547,8 @@ static const struct pentry root_entries[] = {
 	{ "version", S_IFREG | 0444, gen_version, NULL },
 	{ "mounts", S_IFREG | 0444, gen_mounts, NULL },
 	{ "synth", S_IFREG | 0444, gen_synth, NULL },
+	{ "cmdline", S_IFREG | 0444, gen_cmdline, NULL },
+	{ "filesystems", S_IFREG | 0444, gen_filesystems, NULL },
 };
 
 #define PID_FD_INDEX 0          /* "fd" is special-cased: a directory */

@@ -39,9 +39,9 @@ static int open_create(struct walk *w, struct inode *base, const char *path, int
 	}
 	err = walk_step(w, np.dir, np.name, np.len, &child);
 	if (err == -ENOENT) {
-		if (!np.dir->iops || !np.dir->iops->create)
-			err = -EACCES;
-		else
+		/* A filesystem that cannot create names (procfs) fails in its
+		 * lookup on Linux, before any create: ENOENT stays. */
+		if (np.dir->iops && np.dir->iops->create)
 			err = np.dir->iops->create(np.dir, np.name, np.len, S_IFREG | (mode & 07777),
 						   0, NULL, res);
 		goto out;

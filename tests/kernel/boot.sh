@@ -57,7 +57,7 @@ check boot:shell_poweroff "expected a clean power-off, got $(status_name "$statu
 check boot:shell_runs_init "init did not start a shell" has "$log" 'starting a shell'
 check boot:shell_line_editing "typed 'ech0<BS>o' did not echo" has "$log" '^shell-42$'
 check boot:shell_pipeline "seq | grep | wc did not print 40951" has "$log" '^40951$'
-check boot:shell_init_is_pid1 "/proc/1/cmdline is not /init" has "$log" '^/bin/sh /init $'
+check boot:shell_init_is_pid1 "/proc/1/cmdline is not /init" has "$log" '^/sbin/init $'
 
 # 5. The GRUB rescue ISO (multiboot2) boots the same kernel.
 iso=$TOP/build/test.iso

@@ -1,0 +1,14 @@
+# ps shows processes, including a background sleep, and PID 1.
+# ash reports a background job killed by a signal ("Terminated", "Killed",
+# ...) whenever it happens to reap it: a race, on Linux too. Those reports
+# are left out; the exit statuses are what is checked.
+{
+	sleep 7 & p=$!
+	ps > out
+	grep -c '^ *1 ' out
+	awk -v p=$p '$1 == p' out | grep -c sleep
+	head -n 1 out | awk '{print $1}'
+	ps -o pid,comm | awk -v p=$p '$1 == p {print $2}'
+	kill $p; wait $p
+	ps | awk -v p=$p '$1 == p' | wc -l
+} 2>&1 | grep -vxE '(Terminated|Killed|Hangup)'
