@@ -6,6 +6,7 @@
 #   test   cpio, ASan/UBSan runtimes, GRUB ISO tools (make test)
 #   iso    grub-mkrescue and its helpers             (make iso)
 #   debug  gdb                                       (make debug)
+#   benchq DPDK, Concurrency Kit, liburcu, valgrind  (make bench-queues)
 set -eu
 
 pkgs_build="gcc make binutils libc6-dev musl-tools libelf-dev"
@@ -13,6 +14,7 @@ pkgs_run="qemu-system-x86 cpio busybox-static xz-utils"
 pkgs_test="cpio libasan8 libubsan1 grub-pc-bin grub-common xorriso mtools tmux"
 pkgs_iso="grub-pc-bin grub-common xorriso mtools"
 pkgs_debug="gdb"
+pkgs_benchq="dpdk-dev libck-dev liburcu-dev valgrind pkg-config"
 
 want="$pkgs_build"
 for g in "$@"; do
@@ -22,6 +24,7 @@ for g in "$@"; do
 	test)  want="$want $pkgs_run $pkgs_test" ;;
 	iso)   want="$want $pkgs_iso" ;;
 	debug) want="$want $pkgs_debug" ;;
+	benchq) want="$want $pkgs_benchq" ;;
 	*) echo "deps.sh: unknown group $g" >&2; exit 2 ;;
 	esac
 done
