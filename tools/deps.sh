@@ -11,7 +11,7 @@ set -eu
 
 pkgs_build="gcc make binutils libc6-dev musl-tools libelf-dev"
 pkgs_run="qemu-system-x86 cpio busybox-static xz-utils"
-pkgs_test="cpio libasan8 libubsan1 grub-pc-bin grub-common xorriso mtools tmux"
+pkgs_test="cpio libasan8 libubsan1 libtsan2 grub-pc-bin grub-common xorriso mtools tmux"
 pkgs_iso="grub-pc-bin grub-common xorriso mtools"
 pkgs_debug="gdb"
 pkgs_benchq="dpdk-dev libck-dev liburcu-dev valgrind pkg-config"
