@@ -10,26 +10,13 @@
  * 16 before pushing its 5 words; with 2 + 15 more words the frame is
  * 176 bytes, so RSP is 16-byte aligned at the call.
  */
+#include <arch/entry_regs.h>
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 	.text
 	.balign 16
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_regs
 	/* From user mode (CS RPL 3)? Then GS is still the user's. */
 	testb $3, 144(%rsp)
 	jz 1f
@@ -40,21 +27,7 @@ trap_common:
 	testb $3, 144(%rsp)
 	jz 2f
 	jmp return_to_user
-2:	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+2:	pop_regs
 	addq $16, %rsp
 	iretq
 

@@ -14,6 +14,7 @@
  * which sigreturn needs; under -icount it costs one instruction, like
  * sysret.)
  */
+#include <arch/entry_regs.h>
 #include <arch/percpu.h>
 
 #define USER_CS 0x33        /* arch/gdt.h */
@@ -53,21 +54,7 @@ syscall_slow_nosave:
 	pushq %rcx                      /* rip */
 	pushq %rax                      /* error_code: orig_rax */
 	pushq $VEC_SYSCALL              /* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_regs
 	xorl %ebp, %ebp                 /* backtraces stop here */
 	sti
 	movq %rsp, %rdi
@@ -77,21 +64,7 @@ syscall_slow_nosave:
 	.globl return_to_user
 return_to_user:
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_regs
 	addq $16, %rsp
 	swapgs
 	iretq
