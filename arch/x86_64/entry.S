@@ -11,7 +11,6 @@
  * 176 bytes, so RSP is 16-byte aligned at the call.
  */
 #include <arch/entry_regs.h>
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 	.text
 	.balign 16
