@@ -4,6 +4,8 @@
  *   synthstat          per system call: live regions, calls, average
  *                      synthesis cost, invalidations; then totals
  *   synthstat -r       the raw /proc/synth listing
+ *   synthstat -c ID    region ID's machine code as raw bytes on stdout, for
+ *                      objdump -D -b binary -mi386:x86-64 on the host
  *
  * The cost column is in TSC ticks: guest instructions when the machine runs
  * under -icount, CPU cycles otherwise. On a kernel without /proc/synth
@@ -31,6 +33,29 @@ int main(int argc, char **argv)
 		while (fgets(line, sizeof(line), f))
 			fputs(line, stdout);
 		return 0;
+	}
+	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
+		int want = atoi(argv[2]), found = 0;
+		while (fgets(line, sizeof(line), f)) {
+			int id;
+			if (sscanf(line, "%d", &id) == 1 && id == want && line[0] != ' ') {
+				found = 1;
+				continue;
+			}
+			if (found && strncmp(line, "  code:", 7) == 0) {
+				for (char *p = line + 7; *p;) {
+					char *end;
+					long b = strtol(p, &end, 16);
+					if (end == p)
+						break;
+					putchar((int)b);
+					p = end;
+				}
+				return 0;
+			}
+		}
+		fprintf(stderr, "synthstat: no region %d\n", want);
+		return 1;
 	}
 	struct row rows[64];
 	int nrows = 0;
