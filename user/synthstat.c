@@ -4,8 +4,9 @@
  *   synthstat          per system call: live regions, calls, average
  *                      synthesis cost, invalidations; then totals
  *   synthstat -r       the raw /proc/synth listing
- *   synthstat -c ID    region ID's machine code as raw bytes on stdout, for
- *                      objdump -D -b binary -mi386:x86-64 on the host
+ *   synthstat -c ID    region ID's machine code as raw bytes on stdout
+ *   synthstat -x ID    the same as hex text (safe through a serial console):
+ *                      `xxd -r -p` turns it back into bytes on the host
  *
  * The cost column is in TSC ticks: guest instructions when the machine runs
  * under -icount, CPU cycles otherwise. On a kernel without /proc/synth
@@ -34,8 +35,8 @@ int main(int argc, char **argv)
 			fputs(line, stdout);
 		return 0;
 	}
-	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
-		int want = atoi(argv[2]), found = 0;
+	if (argc > 2 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "-x") == 0)) {
+		int want = atoi(argv[2]), found = 0, hex = argv[1][1] == 'x';
 		while (fgets(line, sizeof(line), f)) {
 			int id;
 			if (sscanf(line, "%d", &id) == 1 && id == want && line[0] != ' ') {
@@ -48,9 +49,14 @@ int main(int argc, char **argv)
 					long b = strtol(p, &end, 16);
 					if (end == p)
 						break;
-					putchar((int)b);
+					if (hex)
+						printf("%02lx", b);
+					else
+						putchar((int)b);
 					p = end;
 				}
+				if (hex)
+					putchar('\n');
 				return 0;
 			}
 		}
