@@ -3,7 +3,8 @@
  * ring buffer that keeps the latest messages for later reading (dmesg).
  *
  * Each line starts with "[seconds.micros] " like Linux's printk, so boot
- * logs from synthos and Linux read the same. Lines are formatted into a
+ * logs from synthos and Linux read the same. The ring keeps messages of
+ * every level; the console shows those within console_loglevel. Lines are formatted into a
  * local buffer and written with interrupts masked, so a message from an
  * interrupt handler never lands inside another line.
  */
@@ -20,6 +21,7 @@ int console_loglevel = LOG_DEFAULT_LEVEL;
 static char log_ring[LOG_RING_SIZE];
 static uint64_t log_ring_head;        /* bytes ever written; protected by log_lock */
 static bool log_at_line_start = true; /* protected by log_lock */
+static bool log_to_console;           /* this message passes loglevel; log_lock */
 static spinlock_t log_lock = SPINLOCK_INIT;
 
 static void log_emit(const char *s, size_t n)
@@ -27,7 +29,8 @@ static void log_emit(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		log_ring[(log_ring_head + i) % LOG_RING_SIZE] = s[i];
 	log_ring_head += n;
-	console_write(s, n);
+	if (log_to_console)
+		console_write(s, n);
 }
 
 static void log_line_sink(void *ctx, const char *s, size_t n)
@@ -53,18 +56,19 @@ static void log_line_sink(void *ctx, const char *s, size_t n)
 	}
 }
 
-static void log_vprint(const char *fmt, va_list ap)
+static void log_vprint(const char *fmt, va_list ap, bool console)
 {
 	unsigned long flags = spin_lock_irqsave(&log_lock);
+	log_to_console = console;
 	kvformat(log_line_sink, NULL, fmt, ap);
 	spin_unlock_irqrestore(&log_lock, flags);
 }
 
+/* Every message goes to the ring (dmesg); the console shows those within
+ * loglevel, as on Linux. */
 void kvlog(int level, const char *fmt, va_list ap)
 {
-	if (level > console_loglevel)
-		return;
-	log_vprint(fmt, ap);
+	log_vprint(fmt, ap, level <= console_loglevel);
 }
 
 void klog(int level, const char *fmt, ...)
@@ -79,7 +83,7 @@ void kprintf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	log_vprint(fmt, ap);
+	log_vprint(fmt, ap, true);
 	va_end(ap);
 }
 

@@ -7,7 +7,8 @@
  * The table starts as the generic one (syscall_table); the synthesizer will
  * give threads their own tables whose entries point at synthesized code.
  * Slots no kernel file implements hold sys_ni_syscall, which answers
- * -ENOSYS and logs the call's name once.
+ * -ENOSYS and logs the call's name once (at debug level: loglevel=7 shows
+ * it on the console; the kernel log ring always has it).
  *
  * exit_to_user_mode() runs with interrupts on before every return to user
  * mode: reschedule if the tick asked for it, deliver pending signals.
@@ -51,7 +52,7 @@ static long sys_ni_syscall(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 	uint64_t nr = current->regs->error_code;
 	if (nr < NR_SYSCALLS && !(ni_logged[nr / 64] & (1UL << (nr % 64)))) {
 		ni_logged[nr / 64] |= 1UL << (nr % 64);
-		pr_info("syscall %llu (%s) is not implemented: -ENOSYS (logged once)\n",
+		pr_debug("syscall %llu (%s) is not implemented: -ENOSYS (logged once)\n",
 			(unsigned long long)nr,
 			syscall_names[nr] ? syscall_names[nr] : "unknown");
 	}
