@@ -7,6 +7,7 @@
  */
 #include "ut.h"
 #include <dirent.h>
+#include <pthread.h>
 #include <limits.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
@@ -800,6 +801,54 @@ TEST(devnull_write_then_redirect)
 	unlink("redir");
 }
 
+/*
+ * Threads share the descriptor table: a descriptor another thread closes
+ * or re-points is gone for this one too. (On synthos the writing thread's
+ * synthesized /dev/null write must be unlinked by the other thread's
+ * close and dup2.)
+ */
+static int shared_fd;
+static int shared_file;
+
+static void *close_shared(void *arg)
+{
+	(void)arg;
+	close(shared_fd);
+	return NULL;
+}
+
+static void *redirect_shared(void *arg)
+{
+	(void)arg;
+	dup2(shared_file, shared_fd);
+	return NULL;
+}
+
+TEST(devnull_changed_by_other_thread)
+{
+	pthread_t t;
+	shared_fd = CHECK_OK(open("/dev/null", O_WRONLY));
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(write(shared_fd, "a", 1), 1);
+	CHECK_EQ(pthread_create(&t, NULL, close_shared, NULL), 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_ERR(write(shared_fd, "b", 1), EBADF);
+
+	shared_fd = CHECK_OK(open("/dev/null", O_WRONLY));
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(write(shared_fd, "c", 1), 1);
+	shared_file = CHECK_OK(open("shared", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(pthread_create(&t, NULL, redirect_shared, NULL), 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK_EQ(write(shared_fd, "xyz", 3), 3);        /* to the file now */
+	char buf[8] = { 0 };
+	CHECK_EQ(pread(shared_file, buf, sizeof(buf), 0), 3);
+	CHECK(memcmp(buf, "xyz", 3) == 0);
+	close(shared_fd);
+	close(shared_file);
+	unlink("shared");
+}
+
 /* Count of live synthesized regions, or -1 without /proc/synth (Linux). */
 static long synth_regions(void)
 {
@@ -1105,6 +1154,7 @@ const struct utest ut_file_tests[] = {
 	T(dup_shares_offset),
 	T(devnull_write_then_redirect),
 	T(devnull_churn_2k),
+	T(devnull_changed_by_other_thread),
 	T(dup2_dup3),
 	T(fcntl_dupfd),
 	T(fcntl_fd_flags),
