@@ -83,7 +83,7 @@ TEMPLATES := $(sort $(wildcard synth/templates/*.c))
 TEMPLATES_S := $(sort $(wildcard synth/templates/*.S))
 TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o) \
 	     $(TEMPLATES_S:synth/templates/%.S=$(BUILD)/synth/%.o)
-TCFLAGS   := $(filter-out -mcmodel=kernel -MMD -MP,$(KCFLAGS)) -mcmodel=large \
+TCFLAGS   := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=large \
 	     -fno-jump-tables -fno-optimize-sibling-calls -Isynth/templates
 
 $(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h
@@ -107,6 +107,8 @@ $(BUILD)/gen/stencils.h: $(BUILD)/tools/stencil $(TOBJS)
 	$(Q)$(BUILD)/tools/stencil $@ $(TOBJS)
 
 $(BUILD)/k/synth/synth.o: $(BUILD)/gen/stencils.h
+# Templates depend on the headers they include (arch/percpu.h's offsets...).
+-include $(TOBJS:.o=.d)
 $(BUILD)/k/synth/%.o: KCFLAGS += -Isynth -I$(BUILD)/gen
 
 # The syscall dispatch and name tables come from the data file.

@@ -85,8 +85,7 @@ struct region {
 	bool fast;                       /* linked in the entry table (else the handler table) */
 	struct fdtable *fdtable;         /* ASSUME_FD_*: whose descriptor */
 	int fd;
-	struct list_head link;           /* all regions */
-	struct list_head owner_link;     /* the owner's regions (via owner table) */
+	struct list_head link;           /* all regions, or the retired list */
 };
 
 bool synth_enabled;

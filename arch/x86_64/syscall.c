@@ -37,9 +37,15 @@ extern char syscall_slow[];
 extern const syscall_fn syscall_entries[NR_SYSCALLS];
 extern char syscall_entry[];
 
+/* The assembly reaches these fields by the PERCPU_* offsets. */
+STATIC_ASSERT(__builtin_offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, cur) == PERCPU_CURRENT, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, fast_table) == PERCPU_FAST_TABLE, "percpu layout");
+
 void percpu_init(void)
 {
-	percpu0.self = &percpu0;
 	wrmsr(MSR_GS_BASE, (uint64_t)&percpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }

@@ -12,8 +12,8 @@
 #define PERCPU_KERNEL_RSP 0
 #define PERCPU_USER_RSP   8
 #define PERCPU_CURRENT    16
-#define PERCPU_SCRATCH    32
-#define PERCPU_FAST_TABLE 40
+#define PERCPU_SCRATCH    24
+#define PERCPU_FAST_TABLE 32
 
 #ifndef __ASSEMBLY__
 #include <synthos/types.h>
@@ -24,7 +24,6 @@ struct percpu {
 	uint64_t kernel_rsp;      /* top of the current task's kernel stack */
 	uint64_t user_rsp;        /* scratch: user RSP during syscall entry */
 	struct task *cur;          /* the running thread ("current") */
-	struct percpu *self;
 	uint64_t scratch;          /* the user RIP (RCX) across the fast-table jump */
 	const uint64_t *fast_table;/* the running thread's entry table (entry_syscall.S) */
 };
