@@ -86,10 +86,14 @@ TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o) \
 TCFLAGS   := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=large \
 	     -fno-jump-tables -fno-optimize-sibling-calls -Isynth/templates
 
+# Fast bodies (fastc_*.c) run with user R8-R11 live (fastc_frame.S does
+# not save them): the compiler may not touch those registers.
+TFASTFLAGS := -fomit-frame-pointer -ffixed-r8 -ffixed-r9 -ffixed-r10 -ffixed-r11
+
 $(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h
 	@mkdir -p $(@D)
 	@echo "  CC      $< (template)"
-	$(Q)$(CC) $(TCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TCFLAGS) $(if $(filter fastc_%,$(notdir $<)),$(TFASTFLAGS)) -c $< -o $@
 
 $(BUILD)/synth/%.o: synth/templates/%.S
 	@mkdir -p $(@D)

@@ -137,6 +137,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, int *parent_tid, int *child
 		struct proc *parent = (flags & CLONE_PARENT) && mp->parent ? mp->parent : mp;
 		proc_link(p, parent);
 	}
+	if (unlikely(mp->files->synth_regions))
+		synth_event_share(mp->files);   /* the files gain a thread: no dedicated pipe sides */
 	synth_thread_start(t);
 	sched_add(t);
 

@@ -40,6 +40,7 @@ uint64_t time_ns(void)
 void time_tick(void)
 {
 	jiffies++;
+	realtime_tick();
 }
 
 void time_delay_us(uint64_t us)

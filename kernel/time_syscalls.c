@@ -37,6 +37,16 @@ int64_t rtc_read_epoch(void);
 static int64_t realtime_offset_ns;      /* realtime = monotonic + offset */
 static bool realtime_ready;
 
+/* CLOCK_REALTIME's seconds as of the last timer tick, for code that may
+ * not call out (the synthesized file read's relatime check). */
+volatile int64_t realtime_coarse_sec;
+
+void realtime_tick(void)
+{
+	if (realtime_ready)
+		realtime_coarse_sec = realtime_ns() / (int64_t)NSEC_PER_SEC;
+}
+
 int64_t realtime_ns(void)
 {
 	if (!realtime_ready) {

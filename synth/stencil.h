@@ -16,6 +16,7 @@
 enum hole_kind {
 	HOLE_ABS64 = 1,         /* R_X86_64_64: an 8-byte immediate */
 	HOLE_REL32,             /* R_X86_64_PC32/PLT32: target - (site + 4) + addend + 4 */
+	HOLE_SMAP,              /* a 3-byte stac/clac: kept with SMAP, else a nop */
 };
 
 /* The run-time values a template can ask for. Add names here and declare
@@ -24,6 +25,11 @@ enum hole_id {
 	HOLE_KERNEL = 0,        /* address of a kernel symbol (kaddr) */
 	HOLE_value,             /* the constant the template returns */
 	HOLE_counter,           /* the region's call counter (a Synthesis gauge) */
+	HOLE_body,              /* fastc_frame: the body it calls (frame + size) */
+	HOLE_fdvec,             /* fast_fd: the thread's per-descriptor vector */
+	HOLE_pipe,              /* fastc_pipe_*: the pipe */
+	HOLE_file,              /* fastc_ramfs_*: the open file */
+	HOLE_smap,              /* HOLE_SMAP sites (no value) */
 	HOLE_NR
 };
 
@@ -42,6 +48,7 @@ struct stencil {
 	uint32_t size;
 	const struct stencil_hole *holes;
 	int nholes;
+	const char *assumes;    /* "assumption (events); ..." from ASSUMES */
 };
 
 #endif

@@ -48,6 +48,7 @@
 #include <synthos/string.h>
 #include <synthos/synth.h>
 #include <synthos/syscall.h>
+#include <synthos/pipe.h>
 #include <synthos/vfs.h>
 #include <arch/cpu.h>
 #include <arch/mm.h>
@@ -56,18 +57,33 @@
 #include "stencil.h"
 #include "stencils.h"
 
+extern const struct file_ops ramfs_file_fops;  /* kernel/fs/ramfs.h */
+void syscall_slow(void);                         /* entry_syscall.S */
+
 #define SYNTH_CACHE_BASE  0xffffffffc0000000UL
 #define SYNTH_CACHE_SIZE  (16UL << 20)
 #define SLOT              128
 #define NSLOTS            (SYNTH_CACHE_SIZE / SLOT)
+#define SLOTS_PER_PAGE    (PAGE_SIZE / SLOT)
 
 enum assumption {
 	ASSUME_PID_FIXED = 1 << 0,
 	ASSUME_PARENT    = 1 << 1,
-	ASSUME_FD_NULL   = 1 << 2,
+	ASSUME_FD_FILE   = 1 << 2,      /* descriptor fd of fdtable is still the file */
+	ASSUME_ONE_SIDE  = 1 << 3,      /* one thread can use this side of the pipe */
+	ASSUME_FDTABLE   = 1 << 4,      /* the thread's descriptor table does not change */
 };
 
-static const char *const assumption_names[] = { "pid-fixed", "parent", "fd-is-dev-null" };
+static const char *const assumption_names[] = {
+	"pid-fixed", "parent", "fd-is-file", "one-thread-per-side", "fdtable-fixed",
+};
+
+/* Where a region is linked. */
+enum region_kind {
+	RK_ENTRY,       /* the thread's entry table (a leaf, or fast_fd) */
+	RK_HANDLER,     /* the thread's handler table (behind the generic entry) */
+	RK_FD,          /* a slot of the thread's per-descriptor vector */
+};
 
 struct region {
 	int id;
@@ -82,9 +98,14 @@ struct region {
 	uint64_t cost_tsc;               /* synthesis cost in TSC ticks */
 	unsigned assumptions;
 	unsigned invalidations;          /* times its predecessors were replaced */
-	bool fast;                       /* linked in the entry table (else the handler table) */
-	struct fdtable *fdtable;         /* ASSUME_FD_*: whose descriptor */
+	enum region_kind kind;
+	uint64_t *slot;                  /* the table slot it is linked into */
+	uint32_t body_off;               /* RK_FD C bodies: fast_frame, then the body here */
+	struct fdtable *fdtable;         /* ASSUME_FD_FILE: whose descriptor */
 	int fd;
+	struct pipe *pipe;               /* pipe regions: counted in pipe->synth_regions */
+	bool *abort_unlock;              /* a lock the body holds, dropped if it faults */
+	unsigned aborts;                 /* faults in its body sent to the generic path */
 	struct list_head link;           /* all regions, or the retired list */
 };
 
@@ -120,51 +141,76 @@ static int map_cache_page(uint64_t va)
 	return kernel_map_page(va, page_to_phys(pg), KMAP_EXEC);
 }
 
+/* Room for size bytes: contiguous slots inside one page (the synthesizer
+ * writes a region through the direct-map alias of one physical page).
+ * Maps cache pages as they are first needed. */
 static uint64_t cache_alloc(uint32_t size)
 {
-	if (size > SLOT)
+	unsigned n = (size + SLOT - 1) / SLOT;
+	if (!n || n > 16)
 		return 0;
-	for (unsigned s = 0; s < NSLOTS; s++) {
-		if (slot_bitmap[s / 64] == ~0UL) {
-			s += 63;
+	uint64_t mask = n == 64 ? ~0UL : (1UL << n) - 1;
+	for (unsigned w = 0; w < NSLOTS / 64; w++) {
+		if (slot_bitmap[w] == ~0UL)
 			continue;
+		for (unsigned b = 0; b + n <= 64; b++) {
+			if (b % SLOTS_PER_PAGE + n > SLOTS_PER_PAGE || (slot_bitmap[w] & (mask << b)))
+				continue;
+			unsigned s = w * 64 + b;
+			uint64_t va = slot_addr(s), last = va + (uint64_t)n * SLOT - 1;
+			while ((last - SYNTH_CACHE_BASE) / PAGE_SIZE >= mapped_pages) {
+				if (map_cache_page(SYNTH_CACHE_BASE + mapped_pages * PAGE_SIZE))
+					return 0;
+				mapped_pages++;
+			}
+			slot_bitmap[w] |= mask << b;
+			return va;
 		}
-		if (slot_bitmap[s / 64] & (1UL << (s % 64)))
-			continue;
-		uint64_t va = slot_addr(s);
-		uint64_t page = (va - SYNTH_CACHE_BASE) / PAGE_SIZE;
-		if (page >= mapped_pages) {
-			if (map_cache_page(SYNTH_CACHE_BASE + mapped_pages * PAGE_SIZE))
-				return 0;
-			mapped_pages++;
-		}
-		slot_bitmap[s / 64] |= 1UL << (s % 64);
-		return va;
 	}
 	return 0;
 }
 
-static void cache_free(uint64_t va)
+static void cache_free(uint64_t va, uint32_t size)
 {
+	unsigned n = (size + SLOT - 1) / SLOT;
 	unsigned s = (unsigned)((va - SYNTH_CACHE_BASE) / SLOT);
-	slot_bitmap[s / 64] &= ~(1UL << (s % 64));
+	uint64_t mask = (1UL << n) - 1;
+	slot_bitmap[s / 64] &= ~(mask << (s % 64));
+}
+
+/* Slots in use (for the cache-usage figure in /proc/synth). */
+static unsigned cache_slots_used(void)
+{
+	unsigned n = 0;
+	for (unsigned w = 0; w < NSLOTS / 64; w++)
+		for (uint64_t b = slot_bitmap[w]; b; b &= b - 1)
+			n++;
+	return n;
 }
 
 /* Copy the stencil to the code address through its writable alias and
  * patch every hole, checking each value fits its field. */
+extern bool smap_enabled;               /* arch/x86_64/cpu.c */
+
 static int instantiate(const struct stencil *st, const uint64_t *values, uint64_t code)
 {
 	phys_addr_t pa = kernel_virt_to_phys(code);
-	if (pa == ~0UL)
-		return -EFAULT;
+	if (pa == ~0UL || code % PAGE_SIZE + st->size > PAGE_SIZE)
+		return -EFAULT;                          /* one page: one alias */
 	uint8_t *w = phys_to_virt(pa);               /* the writable alias */
 	memcpy(w, st->code, st->size);
 	for (int i = 0; i < st->nholes; i++) {
 		const struct stencil_hole *h = &st->holes[i];
 		uint64_t v = h->id == HOLE_KERNEL ? h->kaddr : values[h->id];
-		if (h->offset + (h->kind == HOLE_ABS64 ? 8u : 4u) > st->size)
+		if (h->offset + (h->kind == HOLE_ABS64 ? 8u : h->kind == HOLE_SMAP ? 3u : 4u) > st->size)
 			return -EINVAL;
-		if (h->kind == HOLE_ABS64) {
+		if (h->kind == HOLE_SMAP) {
+			/* stac/clac: a known constant of this machine. Without
+			 * SMAP they would be #UD; nopl (%rax) instead. */
+			static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
+			if (!smap_enabled)
+				memcpy(w + h->offset, nop3, 3);
+		} else if (h->kind == HOLE_ABS64) {
 			v += (uint64_t)h->addend;
 			memcpy(w + h->offset, &v, 8);
 		} else {
@@ -206,12 +252,13 @@ static uint64_t *slot_for(struct task *t, bool fast, int nr)
 	return (uint64_t *)&t->vtable[nr];
 }
 
+/* The region linked for system call nr in t's entry or handler table. */
 static struct region *find_region(struct task *t, int nr)
 {
 	struct list_head *pos;
 	list_for_each(pos, &regions) {
 		struct region *r = list_entry(pos, struct region, link);
-		if (r->owner == t && r->nr == nr)
+		if (r->owner == t && r->nr == nr && r->kind != RK_FD)
 			return r;
 	}
 	return NULL;
@@ -226,6 +273,10 @@ static void retire(struct region *r)
 		r->fdtable->synth_regions--;
 		r->fdtable = NULL;
 	}
+	if (r->pipe) {
+		r->pipe->synth_regions--;
+		r->pipe = NULL;
+	}
 	list_del(&r->link);
 	list_add_tail(&r->link, &retired);
 }
@@ -238,47 +289,54 @@ void synth_quiescent(void)
 	list_for_each_safe(pos, tmp, &retired) {
 		struct region *r = list_entry(pos, struct region, link);
 		list_del(&r->link);
-		cache_free(r->code);
+		cache_free(r->code, r->size);
 		kmem_cache_free(region_cache, r);
 	}
 }
 
-/* Synthesize t's handler for system call nr returning value; link it. */
-static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned assumptions)
+/*
+ * Make a region: copy st (after fast_frame when it is a C body) into
+ * fresh cache space and patch it with values (HOLE_counter is filled in
+ * here). The caller fills in the rest of the record and links it with
+ * link_region. NULL when out of space or memory: the caller stays generic.
+ */
+static struct region *region_make(struct task *t, int nr, const struct stencil *st, bool framed,
+				  uint64_t *values)
 {
-	uint64_t t0 = rdtsc();
-	const struct stencil *st = synth_fast ? &stencil_fast_const : &stencil_tpl_const;
-	struct region *old = find_region(t, nr);
-	uint64_t *slot = slot_for(t, synth_fast, nr);
-	if (!slot)
-		return;
 	struct region *r = region_cache ? kmem_cache_alloc(region_cache) : NULL;
 	if (!r)
-		return;
+		return NULL;
 	memset(r, 0, sizeof(*r));
-	r->code = cache_alloc(st->size);
+	r->fd = -1;
+	r->body_off = framed ? (stencil_fast_frame.size + 15) & ~15u : 0;
+	r->size = r->body_off + st->size;
+	r->code = cache_alloc(r->size);
 	if (!r->code) {
 		kmem_cache_free(region_cache, r);
-		return;                                  /* the generic entry stays */
+		return NULL;
+	}
+	values[HOLE_counter] = (uint64_t)&r->calls;
+	values[HOLE_body] = r->code + r->body_off;
+	memcpy(r->values, values, sizeof(r->values));
+	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
+	    instantiate(st, values, r->code + r->body_off)) {
+		cache_free(r->code, r->size);
+		kmem_cache_free(region_cache, r);
+		return NULL;
 	}
 	r->id = next_region_id++;
 	r->owner = t;
 	r->nr = nr;
 	r->st = st;
-	r->fast = synth_fast;
-	r->variant = synth_fast ? "fast" : "const";
-	r->size = st->size;
-	r->values[HOLE_value] = value;
-	r->values[HOLE_counter] = (uint64_t)&r->calls;
-	r->assumptions = assumptions;
-	if (instantiate(r->st, r->values, r->code)) {
-		cache_free(r->code);
-		kmem_cache_free(region_cache, r);
-		return;
-	}
+	return r;
+}
+
+/* Link r into *slot (one aligned store: a thread entering through the slot
+ * sees the old code or the new, both valid), replacing old if any. */
+static void link_region(struct region *r, uint64_t *slot, struct region *old, uint64_t t0)
+{
+	r->slot = slot;
 	list_add_tail(&r->link, &regions);
-	/* Link: the entry is one aligned store; the old code stays valid
-	 * until it is freed after a quiescent point. */
 	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
 	if (old) {
 		r->invalidations = old->invalidations + 1;
@@ -289,61 +347,216 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	total_synthesized++;
 }
 
-/* Put the generic entry back in the slot a region occupies. */
-static void unlink_region(struct region *r)
+/* Synthesize t's handler for system call nr returning value; link it. */
+static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned assumptions)
 {
-	struct task *t = r->owner;
-	if (r->fast && t->fast_table != syscall_fast_generic)
-		__atomic_store_n(&t->fast_table[r->nr], syscall_fast_generic[r->nr], __ATOMIC_RELEASE);
-	else if (!r->fast && t->vtable != syscall_table)
-		__atomic_store_n(&t->vtable[r->nr], syscall_table[r->nr], __ATOMIC_RELEASE);
+	uint64_t t0 = rdtsc();
+	const struct stencil *st = synth_fast ? &stencil_fast_const : &stencil_tpl_const;
+	struct region *old = find_region(t, nr);
+	uint64_t *slot = slot_for(t, synth_fast, nr);
+	uint64_t values[HOLE_NR] = { 0 };
+	values[HOLE_value] = value;
+	struct region *r = slot ? region_make(t, nr, st, false, values) : NULL;
+	if (!r)
+		return;                                  /* the generic entry stays */
+	r->kind = synth_fast ? RK_ENTRY : RK_HANDLER;
+	r->variant = synth_fast ? "fast" : "const";
+	r->assumptions = assumptions;
+	link_region(r, slot, old, t0);
 }
 
+/* Put back what the slot held before any region: the generic entry. */
+static void unlink_region(struct region *r)
+{
+	uint64_t generic;
+	switch (r->kind) {
+	case RK_ENTRY:   generic = syscall_fast_generic[r->nr]; break;
+	case RK_HANDLER: generic = (uint64_t)syscall_table[r->nr]; break;
+	default:         generic = (uint64_t)syscall_slow; break;
+	}
+	__atomic_store_n(r->slot, generic, __ATOMIC_RELEASE);
+}
+
+/* ---- per-descriptor regions: read, write, pread64, pwrite64 ---- */
+
 /*
- * write(2) to /dev/null, synthesized lazily: the generic write calls
- * synth_note_write() after it succeeded on a /dev/null descriptor, so the
- * cost is paid only by threads that actually write there (a shell that
- * opens /dev/null and never writes pays nothing). One descriptor per
- * thread: the first one written; others stay generic.
+ * A thread's file calls go through fast_fd (synth/templates/fast_fd.S),
+ * linked into its entry table for read, write, pread64 and pwrite64 when
+ * its first descriptor region is made. fast_fd jumps through the thread's
+ * per-descriptor vector for the call: synth_fdvec, one page holding a
+ * vector of SYNTH_FD_MAX entries per call, each the entry of a region or
+ * syscall_slow. Regions are made lazily, after a generic call on the
+ * descriptor succeeded (synth_note_rw): the first call pays the generic
+ * path and about a thousand instructions of synthesis, the rest run the
+ * region. Lazily because most descriptors a program opens are read or
+ * written a few times or never (a shell opens /dev/null for every
+ * redirection), and because the thread that calls is the one whose
+ * vector gets the region.
  */
-void synth_note_write_null(int fd)
+#define SYNTH_FD_MAX 64                  /* as fast_fd.S */
+#define NR_read     0
+#define NR_write    1
+#define NR_pread64  17
+#define NR_pwrite64 18
+
+static int fd_call_index(int nr)
+{
+	switch (nr) {
+	case NR_read:     return 0;
+	case NR_write:    return 1;
+	case NR_pread64:  return 2;
+	case NR_pwrite64: return 3;
+	default:          return -1;
+	}
+}
+
+/* t's vector slot for (nr, fd), creating the vector and linking fast_fd
+ * for nr first. NULL if out of memory. */
+static uint64_t *fd_slot(struct task *t, int nr, int fd)
+{
+	int k = fd_call_index(nr);
+	if (!t->synth_fdvec) {
+		uint64_t *v = alloc_page_va();
+		if (!v)
+			return NULL;
+		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
+			v[i] = (uint64_t)syscall_slow;
+		t->synth_fdvec = v;
+	}
+	uint64_t *vec = t->synth_fdvec + k * SYNTH_FD_MAX;
+	if (!find_region(t, nr)) {
+		uint64_t t0 = rdtsc();
+		uint64_t *slot = slot_for(t, true, nr);
+		uint64_t values[HOLE_NR] = { 0 };
+		values[HOLE_fdvec] = (uint64_t)vec;
+		struct region *r = slot ? region_make(t, nr, &stencil_fast_fd, false, values) : NULL;
+		if (!r)
+			return NULL;
+		r->kind = RK_ENTRY;
+		r->variant = "switch";
+		r->assumptions = ASSUME_FDTABLE;
+		link_region(r, slot, NULL, t0);
+	}
+	return &vec[fd];
+}
+
+struct fd_choice {
+	const struct stencil *st;
+	bool framed;                      /* a C body under fast_frame */
+	const char *variant;
+	unsigned assumptions;
+	struct pipe *pipe;
+	uint64_t object_hole, object;
+};
+
+/* Can only this thread use this side of the pipe? One open file on the
+ * side, referenced by this descriptor alone (plus the reference the
+ * generic call holds now), in a table no other thread uses. */
+static bool pipe_side_private(struct pipe *p, struct file *f, bool write)
 {
 	struct task *t = current;
-	if (!synth_enabled || !synth_fast || !t->proc || find_region(t, 1))
-		return;
-	uint64_t t0 = rdtsc();
-	uint64_t *slot = slot_for(t, true, 1);
-	struct region *r = slot && region_cache ? kmem_cache_alloc(region_cache) : NULL;
-	if (!r)
-		return;
-	memset(r, 0, sizeof(*r));
-	r->code = cache_alloc(stencil_fast_write_null.size);
-	if (!r->code) {
-		kmem_cache_free(region_cache, r);
+	return (write ? p->writers : p->readers) == 1 && f->refcount <= 2 &&
+	       t->proc->files->refcount == 1 && t->proc->nthreads == 1;
+}
+
+static bool choose_pipe(struct fd_choice *c, struct file *f, int nr, bool spsc)
+{
+	struct pipe *p = pipe_of_file(f);
+	if (!p || (nr != NR_read && nr != NR_write))
+		return false;
+	bool write = nr == NR_write;
+	if (write ? !file_writable(f) : !file_readable(f))
+		return false;
+	if (spsc && !pipe_side_private(p, f, write))
+		spsc = false;
+	c->st = write ? (spsc ? &stencil_fastc_pipe_write_spsc : &stencil_fastc_pipe_write_mp)
+		      : (spsc ? &stencil_fastc_pipe_read_spsc : &stencil_fastc_pipe_read_mp);
+	c->framed = true;
+	c->variant = spsc ? "spsc" : "mp";
+	c->assumptions = ASSUME_FD_FILE | (spsc ? ASSUME_ONE_SIDE : 0);
+	c->pipe = p;
+	c->object_hole = HOLE_pipe;
+	c->object = (uint64_t)p;
+	return true;
+}
+
+/* Which template serves call nr on file f, if any. */
+static bool choose(struct fd_choice *c, struct file *f, int nr)
+{
+	struct inode *ino = f->inode;
+	memset(c, 0, sizeof(*c));
+	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 3) && nr == NR_write && file_writable(f)) {
+		c->st = &stencil_fast_write_null;
+		c->variant = "leaf";
+		c->assumptions = ASSUME_FD_FILE;
+		return true;
+	}
+	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 5) && nr == NR_read && file_readable(f)) {
+		c->st = &stencil_fastc_zero_read;
+		c->framed = true;
+		c->variant = "c";
+		c->assumptions = ASSUME_FD_FILE;
+		return true;
+	}
+	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops && file_readable(f) &&
+	    (nr == NR_read || nr == NR_pread64)) {
+		c->st = nr == NR_read ? &stencil_fastc_ramfs_read : &stencil_fastc_ramfs_pread;
+		c->framed = true;
+		c->variant = "c";
+		c->assumptions = ASSUME_FD_FILE;
+		c->object_hole = HOLE_file;
+		c->object = (uint64_t)f;
+		return true;
+	}
+	return choose_pipe(c, f, nr, true);
+}
+
+/* Make and link the region c describes for (t, nr, fd), replacing old. */
+static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice *c,
+			  struct region *old, uint64_t t0)
+{
+	uint64_t *slot = fd_slot(t, nr, fd);
+	uint64_t values[HOLE_NR] = { 0 };
+	values[HOLE_value] = (uint64_t)(uint32_t)fd;
+	if (c->object_hole)
+		values[c->object_hole] = c->object;
+	struct region *r = slot ? region_make(t, nr, c->st, c->framed, values) : NULL;
+	if (!r) {
+		if (old) {                       /* cannot replace it: go generic */
+			unlink_region(old);
+			total_invalidations++;
+			retire(old);
+		}
 		return;
 	}
-	r->id = next_region_id++;
-	r->owner = t;
-	r->nr = 1;
-	r->st = &stencil_fast_write_null;
-	r->fast = true;
-	r->variant = "fast";
-	r->size = r->st->size;
-	r->values[HOLE_value] = (uint64_t)(uint32_t)fd;
-	r->values[HOLE_counter] = (uint64_t)&r->calls;
-	r->assumptions = ASSUME_FD_NULL;
+	r->kind = RK_FD;
+	r->variant = c->variant;
+	r->assumptions = c->assumptions;
 	r->fdtable = t->proc->files;
-	r->fd = fd;
-	if (instantiate(r->st, r->values, r->code)) {
-		cache_free(r->code);
-		kmem_cache_free(region_cache, r);
-		return;
-	}
-	list_add_tail(&r->link, &regions);
 	r->fdtable->synth_regions++;
-	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
-	r->cost_tsc = rdtsc() - t0;
-	total_synthesized++;
+	r->fd = fd;
+	if (c->pipe) {
+		r->pipe = c->pipe;
+		r->pipe->synth_regions++;
+		if (!(c->assumptions & ASSUME_ONE_SIDE))
+			r->abort_unlock = &c->pipe->locked;
+	}
+	link_region(r, slot, old, t0);
+}
+
+void synth_note_rw(int fd, struct file *f, int nr)
+{
+	struct task *t = current;
+	struct fd_choice c;
+	if (!synth_enabled || !synth_fast || !t->proc || fd < 0 || fd >= SYNTH_FD_MAX ||
+	    fd_call_index(nr) < 0)
+		return;
+	if (t->synth_fdvec &&
+	    t->synth_fdvec[fd_call_index(nr) * SYNTH_FD_MAX + fd] != (uint64_t)syscall_slow)
+		return;                          /* it has one (and fell back this time) */
+	if (fdtable_file(t->proc->files, fd) != f || !choose(&c, f, nr))
+		return;
+	synthesize_fd(t, nr, fd, &c, NULL, rdtsc());
 }
 
 /* Descriptor fd of table ft now refers to something else (or nothing). */
@@ -358,6 +571,70 @@ void synth_event_fd(struct fdtable *ft, int fd)
 			retire(r);
 		}
 	}
+}
+
+/* A dedicated (spsc) pipe region's side gained a thread: re-synthesize
+ * it as the multi-producer/consumer variant, in place. */
+static void pipe_region_to_mp(struct region *r)
+{
+	uint64_t t0 = rdtsc();
+	struct fd_choice c;
+	memset(&c, 0, sizeof(c));
+	struct file *f = fdtable_file(r->fdtable, r->fd);
+	if (!f || !choose_pipe(&c, f, r->nr, false)) {
+		unlink_region(r);
+		total_invalidations++;
+		retire(r);
+		return;
+	}
+	synthesize_fd(r->owner, r->nr, r->fd, &c, r, t0);
+}
+
+/* Every thread that could use ft's files is about to have company: a
+ * fork copies the table, a clone shares it or adds a thread. */
+void synth_event_share(struct fdtable *ft)
+{
+	struct list_head *pos, *tmp;
+	list_for_each_safe(pos, tmp, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->fdtable == ft && (r->assumptions & ASSUME_ONE_SIDE))
+			pipe_region_to_mp(r);
+	}
+}
+
+/* Another file was opened on the pipe (a FIFO open, /proc/PID/fd). */
+void synth_event_pipe_open(struct pipe *p)
+{
+	struct list_head *pos, *tmp;
+	list_for_each_safe(pos, tmp, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->pipe == p && (r->assumptions & ASSUME_ONE_SIDE))
+			pipe_region_to_mp(r);
+	}
+}
+
+/*
+ * A user access in a fast body faulted and the fault handler could not
+ * repair it (no mapping, no permission). If rip is inside a framed region,
+ * drop the lock its body may hold and say so: the handler then resumes at
+ * synth_fast_abort, which restores the frame and takes the generic path,
+ * where the same access gives EFAULT the generic way.
+ */
+bool synth_fault_in_body(uint64_t rip)
+{
+	if (rip < SYNTH_CACHE_BASE || rip >= SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
+		return false;
+	struct list_head *pos;
+	list_for_each(pos, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (rip >= r->code + r->body_off && rip < r->code + r->size && r->body_off) {
+			if (r->abort_unlock)
+				__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
+			r->aborts++;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* System call numbers (kernel/syscalls.tbl). */
@@ -401,6 +678,10 @@ void synth_thread_exit(struct task *t)
 		if (t == current)
 			arch_set_fast_table(syscall_fast_generic);
 	}
+	if (t->synth_fdvec) {
+		free_page_va(t->synth_fdvec);
+		t->synth_fdvec = NULL;
+	}
 }
 
 void synth_event_reparent(struct proc *p)
@@ -436,16 +717,20 @@ static __printf(2, 3) void out(struct fmt *f, const char *fmt, ...)
 size_t synth_format(char *buf, size_t size)
 {
 	struct fmt f = { buf, size, 0 };
-	out(&f, "synthesis %s; %llu regions synthesized, %llu invalidations\n",
+	out(&f, "synthesis %s; %llu regions synthesized, %llu invalidations; code cache %u of %lu slots\n",
 	    synth_enabled ? "on" : "off", (unsigned long long)total_synthesized,
-	    (unsigned long long)total_invalidations);
-	out(&f, "%-5s %-6s %-8s %-10s %-8s %-18s %4s %10s %8s %5s %s\n", "id", "tid", "syscall",
-	    "template", "variant", "code", "size", "calls", "cost", "inval", "assumptions / holes");
+	    (unsigned long long)total_invalidations, cache_slots_used(), NSLOTS);
+	out(&f, "%-5s %-6s %-8s %-4s %-22s %-7s %-18s %4s %10s %8s %5s %s\n", "id", "tid", "syscall",
+	    "fd", "template", "variant", "code", "size", "calls", "cost", "inval",
+	    "assumptions / holes");
 	struct list_head *pos;
 	list_for_each(pos, &regions) {
 		struct region *r = list_entry(pos, struct region, link);
-		out(&f, "%-5d %-6d %-8s %-10s %-8s %#-18llx %4u %10llu %8llu %5u ", r->id,
-		    r->owner->tid, syscall_names[r->nr], r->st->name, r->variant,
+		char fd[12] = "-";
+		if (r->fd >= 0)
+			ksnprintf(fd, sizeof(fd), "%d", r->fd);
+		out(&f, "%-5d %-6d %-8s %-4s %-22s %-7s %#-18llx %4u %10llu %8llu %5u ", r->id,
+		    r->owner->tid, syscall_names[r->nr], fd, r->st->name, r->variant,
 		    (unsigned long long)r->code, r->size, (unsigned long long)r->calls,
 		    (unsigned long long)r->cost_tsc, r->invalidations);
 		bool any = false;
@@ -454,14 +739,87 @@ size_t synth_format(char *buf, size_t size)
 				out(&f, "%s%s", any ? "," : "", assumption_names[a]);
 				any = true;
 			}
-		out(&f, "%s value=%#llx\n  code:", any ? ";" : "-;",
-		    (unsigned long long)r->values[HOLE_value]);
+		out(&f, "%s", any ? ";" : "-;");
+		for (int i = 0; i < r->st->nholes; i++) {
+			const struct stencil_hole *h = &r->st->holes[i];
+			bool seen = false;
+			for (int j = 0; j < i; j++)
+				seen |= r->st->holes[j].id == h->id;
+			if (h->id != HOLE_KERNEL && h->id != HOLE_smap && !seen)
+				out(&f, " %s=%#llx", h->name, (unsigned long long)r->values[h->id]);
+		}
+		out(&f, "\n  code:");
 		const uint8_t *c = (const uint8_t *)r->code;
 		for (uint32_t i = 0; i < r->size; i++)
 			out(&f, " %02x", c[i]);
 		out(&f, "\n");
 	}
 	return f.len;
+}
+
+static struct region *region_by_id(int id)
+{
+	struct list_head *pos;
+	list_for_each(pos, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (r->id == id)
+			return r;
+	}
+	return NULL;
+}
+
+int synth_region_ids(int *ids, int max)
+{
+	int n = 0;
+	struct list_head *pos;
+	list_for_each(pos, &regions) {
+		struct region *r = list_entry(pos, struct region, link);
+		if (n < max)
+			ids[n] = r->id;
+		n++;
+	}
+	return n;
+}
+
+long synth_region_code(int id, void *buf, size_t size)
+{
+	struct region *r = region_by_id(id);
+	if (!r)
+		return -ENOENT;
+	memcpy(buf, (const void *)r->code, MIN(size, (size_t)r->size));
+	return r->size;
+}
+
+long synth_region_info(int id, char *buf, size_t size)
+{
+	struct region *r = region_by_id(id);
+	if (!r)
+		return -ENOENT;
+	struct fmt f = { buf, size, 0 };
+	out(&f, "id: %d\nthread: %d\nsyscall: %s\ntemplate: %s\nvariant: %s\n", r->id,
+	    r->owner->tid, syscall_names[r->nr], r->st->name, r->variant);
+	out(&f, "code: %#llx\nsize: %u\ncalls: %llu\ncost: %llu\ninvalidations: %u\n",
+	    (unsigned long long)r->code, r->size, (unsigned long long)r->calls,
+	    (unsigned long long)r->cost_tsc, r->invalidations);
+	out(&f, "fd: %d\nbody offset: %u\naborts: %u\nassumptions:", r->fd, r->body_off, r->aborts);
+	for (unsigned a = 0; a < ARRAY_SIZE(assumption_names); a++)
+		if (r->assumptions & (1u << a))
+			out(&f, " %s", assumption_names[a]);
+	out(&f, "\ntemplate assumes: %s\nholes:", r->st->assumes[0] ? r->st->assumes : "-");
+	for (int i = 0; i < r->st->nholes; i++) {
+		const struct stencil_hole *h = &r->st->holes[i];
+		bool seen = false;
+		for (int j = 0; j < i; j++)
+			seen |= r->st->holes[j].id == h->id && h->id != HOLE_KERNEL;
+		if (seen || h->id == HOLE_smap)
+			continue;
+		if (h->id == HOLE_KERNEL)
+			out(&f, " &%s", h->name);
+		else
+			out(&f, " %s=%#llx", h->name, (unsigned long long)r->values[h->id]);
+	}
+	out(&f, "\n");
+	return (long)f.len;
 }
 
 /* ---- self-tests ---- */
@@ -479,6 +837,7 @@ KTEST(synth_instantiate_and_run)
 	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
 	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
 	KT_CHECK_EQ(calls, 2);                         /* the gauge counted */
+	uint32_t csize = stencil_tpl_const.size;
 	/* W^X: executable where it runs, writable only through the alias. */
 	uint64_t pte = kernel_pte(code);
 	KT_CHECK(pte & PTE_P);
@@ -488,7 +847,7 @@ KTEST(synth_instantiate_and_run)
 	uint64_t apte = kernel_pte(alias);
 	KT_CHECK(apte & PTE_W);
 	KT_CHECK(!cpu_features.nx || (apte & PTE_NX));
-	cache_free(code);
+	cache_free(code, csize);
 }
 
 KTEST(synth_patch_range_checked)
@@ -498,20 +857,20 @@ KTEST(synth_patch_range_checked)
 	static const struct stencil_hole far_hole[] = {
 		{ 1, HOLE_REL32, HOLE_KERNEL, "far", -4, 0xffff800000000000UL },
 	};
-	static const struct stencil far = { "far", jmp_code, 5, far_hole, 1 };
+	static const struct stencil far = { "far", jmp_code, 5, far_hole, 1, "" };
 	uint64_t code = cache_alloc(far.size);
 	KT_CHECK(code != 0);
 	uint64_t values[HOLE_NR] = { 0 };
 	int r = instantiate(&far, values, code);
-	cache_free(code);
+	cache_free(code, far.size);
 	KT_CHECK_EQ(r, -ERANGE);
 	/* A hole past the end of the code is refused too. */
 	static const struct stencil_hole bad_hole[] = {
 		{ 2, HOLE_ABS64, HOLE_value, "value", 0, 0 },
 	};
-	static const struct stencil bad = { "bad", jmp_code, 5, bad_hole, 1 };
+	static const struct stencil bad = { "bad", jmp_code, 5, bad_hole, 1, "" };
 	code = cache_alloc(bad.size);
 	r = instantiate(&bad, values, code);
-	cache_free(code);
+	cache_free(code, bad.size);
 	KT_CHECK_EQ(r, -EINVAL);
 }

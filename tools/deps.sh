@@ -3,6 +3,7 @@
 # Idempotent and quiet when everything is present. Groups:
 #   build  compiler, binutils, make                  (always)
 #   run    QEMU, musl, BusyBox for the guest rootfs  (make run, make test)
+#          and xxd (synthesized code to the host: docs/SYNTHESIS.md)
 #   test   cpio, ASan/UBSan runtimes, GRUB ISO tools (make test)
 #   iso    grub-mkrescue and its helpers             (make iso)
 #   debug  gdb                                       (make debug)
@@ -10,7 +11,7 @@
 set -eu
 
 pkgs_build="gcc make binutils libc6-dev musl-tools libelf-dev"
-pkgs_run="qemu-system-x86 cpio busybox-static xz-utils"
+pkgs_run="qemu-system-x86 cpio busybox-static xz-utils xxd"
 pkgs_test="cpio libasan8 libubsan1 libtsan2 grub-pc-bin grub-common xorriso mtools tmux"
 pkgs_iso="grub-pc-bin grub-common xorriso mtools"
 pkgs_debug="gdb"

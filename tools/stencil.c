@@ -15,7 +15,17 @@
  * Anything else -- a second section (.rodata, .data, jump tables, string
  * literals), a relocation against a defined symbol, an unknown type -- is
  * an error: the stencil would not be position-independent in the way the
- * patcher assumes.
+ * patcher assumes. Fast bodies (functions named fastc_*) run with R8-R11
+ * holding user registers and may not call anything: a rel32 hole in one
+ * is an error too.
+ *
+ * Two more things are read from the object:
+ *   labels synth_site_stac_N / synth_site_clac_N (template.h USER_BEGIN,
+ *     USER_END) become HOLE_SMAP sites: 3-byte instructions the patcher
+ *     turns into nops on a CPU without SMAP;
+ *   the non-allocated section .synth_assumes (template.h ASSUMES): the
+ *     assumptions each template relies on and the events that break them,
+ *     copied into its stencil for the synthesizer and /proc/synth.
  *
  * The output header is generated, never edited: code bytes, a hole table
  * (offset, kind, hole name, addend) and, as comments, the disassembly that
@@ -45,7 +55,9 @@ struct func {
 	unsigned long start, size;
 	struct hole holes[MAX_HOLES];
 	int nholes;
+	char assumes[512];
 };
+
 
 static void die(const char *obj, const char *fmt, const char *arg)
 {
@@ -53,6 +65,13 @@ static void die(const char *obj, const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	exit(1);
+}
+
+static struct hole *add_hole(const char *obj, struct func *f)
+{
+	if (f->nholes == MAX_HOLES)
+		die(obj, "%s", "too many holes");
+	return &f->holes[f->nholes++];
 }
 
 static void emit_disassembly(FILE *out, const char *obj, const char *func)
@@ -96,7 +115,7 @@ static void process(FILE *out, const char *obj)
 	size_t shstrndx;
 	elf_getshdrstrndx(e, &shstrndx);
 
-	Elf_Scn *scn = NULL, *text = NULL, *symtab = NULL, *rela = NULL;
+	Elf_Scn *scn = NULL, *text = NULL, *symtab = NULL, *rela = NULL, *assumes = NULL;
 	size_t text_index = 0;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
@@ -109,6 +128,8 @@ static void process(FILE *out, const char *obj)
 			text_index = elf_ndxscn(scn);
 		} else if (strcmp(name, ".rela.text") == 0)
 			rela = scn;
+		else if (strcmp(name, ".synth_assumes") == 0)
+			assumes = scn;
 		else if ((sh.sh_flags & SHF_ALLOC) && sh.sh_size > 0 && strcmp(name, ".note.GNU-stack") != 0)
 			die(obj, "section %s: templates may only have .text (make data a hole)", name);
 		else if (sh.sh_type == SHT_RELA && strcmp(name, ".rela.text") != 0 && (sh.sh_flags & SHF_ALLOC))
@@ -139,6 +160,48 @@ static void process(FILE *out, const char *obj)
 		f->size = s.st_size;
 	}
 
+	/* USER_BEGIN/USER_END sites: local labels inside a function. */
+	for (size_t i = 0; i < nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(syms, (int)i, &s);
+		const char *sname = elf_strptr(e, symsh.sh_link, s.st_name);
+		if (s.st_shndx != text_index || strncmp(sname, "synth_site_", 11) != 0)
+			continue;
+		struct func *f = NULL;
+		for (int k = 0; k < nfuncs; k++)
+			if (s.st_value >= funcs[k].start && s.st_value < funcs[k].start + funcs[k].size)
+				f = &funcs[k];
+		if (!f)
+			die(obj, "site %s outside any function", sname);
+		const unsigned char *c = (const unsigned char *)elf_getdata(text, NULL)->d_buf + s.st_value;
+		if (c[0] != 0x0f || c[1] != 0x01 || (c[2] != 0xcb && c[2] != 0xca))
+			die(obj, "site %s is not a stac/clac", sname);
+		struct hole *h = add_hole(obj, f);
+		h->offset = s.st_value - f->start;
+		h->kind = "HOLE_SMAP";
+		snprintf(h->name, sizeof(h->name), "smap");
+		h->addend = 0;
+	}
+	if (assumes) {
+		Elf_Data *ad = elf_getdata(assumes, NULL);
+		const char *a = ad->d_buf, *end = a + ad->d_size;
+		for (; a < end; a += strlen(a) + 1) {
+			const char *c1 = strchr(a, ':');
+			const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+			if (!c2)
+				die(obj, "bad ASSUMES entry \"%s\" (want fn:assumption:events)", a);
+			struct func *f = NULL;
+			for (int k = 0; k < nfuncs; k++)
+				if (strlen(funcs[k].name) == (size_t)(c1 - a) &&
+				    strncmp(funcs[k].name, a, (size_t)(c1 - a)) == 0)
+					f = &funcs[k];
+			if (!f)
+				die(obj, "ASSUMES names no function of this object: %s", a);
+			size_t len = strlen(f->assumes);
+			snprintf(f->assumes + len, sizeof(f->assumes) - len, "%s%.*s (%s)",
+				 len ? "; " : "", (int)(c2 - c1 - 1), c1 + 1, c2 + 1);
+		}
+	}
 	if (rela) {
 		GElf_Shdr rsh;
 		gelf_getshdr(rela, &rsh);
@@ -165,9 +228,9 @@ static void process(FILE *out, const char *obj)
 					f = &funcs[k];
 			if (!f)
 				die(obj, "relocation outside any function (%s)", sname);
-			if (f->nholes == MAX_HOLES)
-				die(obj, "%s", "too many holes");
-			struct hole *h = &f->holes[f->nholes++];
+			if (strncmp(f->name, "fastc_", 6) == 0 && strcmp(kind, "HOLE_REL32") == 0)
+				die(obj, "fast body calls or jumps to %s: fastc_ bodies may not call out", sname);
+			struct hole *h = add_hole(obj, f);
 			h->offset = r.r_offset - f->start;
 			h->kind = kind;
 			h->addend = r.r_addend;
@@ -191,20 +254,21 @@ static void process(FILE *out, const char *obj)
 		fprintf(out, "\n};\n");
 		for (int h = 0; h < f->nholes; h++)
 			if (f->holes[h].name[0] == '&')
-				fprintf(out, "extern char %s[];\n", f->holes[h].name + 1);
+				fprintf(out, "extern char stencil_ksym_%s[] __asm__(\"%s\");\n",
+					f->holes[h].name + 1, f->holes[h].name + 1);
 		fprintf(out, "static const struct stencil_hole stencil_%s_holes[] = {\n", f->name);
 		for (int h = 0; h < f->nholes; h++) {
 			struct hole *x = &f->holes[h];
 			if (x->name[0] == '&')
-				fprintf(out, "\t{ %lu, %s, HOLE_KERNEL, \"%s\", %ld, (uint64_t)%s },\n",
+				fprintf(out, "\t{ %lu, %s, HOLE_KERNEL, \"%s\", %ld, (uint64_t)stencil_ksym_%s },\n",
 					x->offset, x->kind, x->name + 1, x->addend, x->name + 1);
 			else
 				fprintf(out, "\t{ %lu, %s, HOLE_%s, \"%s\", %ld, 0 },\n",
 					x->offset, x->kind, x->name, x->name, x->addend);
 		}
 		fprintf(out, "\t{ 0, 0, 0, 0, 0, 0 }\n};\n");
-		fprintf(out, "static const struct stencil stencil_%s = {\n\t\"%s\", stencil_%s_code, %lu,\n\tstencil_%s_holes, %d\n};\n\n",
-			f->name, f->name, f->name, f->size, f->name, f->nholes);
+		fprintf(out, "static const struct stencil stencil_%s = {\n\t\"%s\", stencil_%s_code, %lu,\n\tstencil_%s_holes, %d,\n\t\"%s\"\n};\n\n",
+			f->name, f->name, f->name, f->size, f->name, f->nholes, f->assumes);
 	}
 	elf_end(e);
 	close(fd);

@@ -3,18 +3,26 @@
  *
  *   synthstat          per system call: live regions, calls, average
  *                      synthesis cost, invalidations; then totals
- *   synthstat -r       the raw /proc/synth listing
+ *                      (from /proc/synth/regions)
+ *   synthstat -r       the raw /proc/synth/regions listing
+ *   synthstat -i ID    region ID's record (/proc/synth/ID/info)
  *   synthstat -c ID    region ID's machine code as raw bytes on stdout
- *   synthstat -x ID    the same as hex text (safe through a serial console):
- *                      `xxd -r -p` turns it back into bytes on the host
+ *                      (/proc/synth/ID/code)
+ *   synthstat -x ID    the same as hex text, 32 bytes a line (safe through
+ *                      a serial console): `xxd -r -p` turns it back into
+ *                      bytes on the host
  *
  * The cost column is in TSC ticks: guest instructions when the machine runs
  * under -icount, CPU cycles otherwise. On a kernel without /proc/synth
- * (Linux, or synthos with synth=off) it says so and exits 1.
+ * (Linux) it says so and exits 1; a region that does not exist (never did,
+ * or was retired) is an error too (exit 1). With synth=off the listing's
+ * first line says so and there are no regions.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct row {
 	char name[32];
@@ -22,60 +30,118 @@ struct row {
 	unsigned long long calls, cost, inval;
 };
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: synthstat [-r | -i ID | -c ID | -x ID]\n");
+	return 2;
+}
+
+/* Region ID's file NAME (code or info) copied to stdout, as hex if asked. */
+static int region_file(const char *id, const char *name, int hex)
+{
+	char *end;
+	long n = strtol(id, &end, 10);
+	if (!*id || *end || n <= 0) {
+		fprintf(stderr, "synthstat: bad region id '%s'\n", id);
+		return 2;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/synth/%ld/%s", n, name);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			fprintf(stderr, "synthstat: no region %ld\n", n);
+		else
+			fprintf(stderr, "synthstat: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	unsigned char buf[4096];
+	size_t k, col = 0;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (!hex) {
+			fwrite(buf, 1, k, stdout);
+			continue;
+		}
+		for (size_t i = 0; i < k; i++) {
+			printf("%02x", buf[i]);
+			if (++col == 32) {
+				putchar('\n');
+				col = 0;
+			}
+		}
+	}
+	if (hex && col)
+		putchar('\n');
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	FILE *f = fopen("/proc/synth", "r");
-	if (!f) {
+	if (access("/proc/synth", F_OK) != 0) {
 		printf("synthstat: no /proc/synth: this kernel does not synthesize code\n");
 		return 1;
 	}
-	char line[1024];
-	if (argc > 1 && strcmp(argv[1], "-r") == 0) {
+	if (argc == 3 && strcmp(argv[1], "-i") == 0)
+		return region_file(argv[2], "info", 0);
+	if (argc == 3 && strcmp(argv[1], "-c") == 0)
+		return region_file(argv[2], "code", 0);
+	if (argc == 3 && strcmp(argv[1], "-x") == 0)
+		return region_file(argv[2], "code", 1);
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-r") != 0))
+		return usage();
+
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f) {
+		fprintf(stderr, "synthstat: /proc/synth/regions: %s\n", strerror(errno));
+		return 1;
+	}
+	char line[4096];
+	if (argc == 2) {                        /* -r */
 		while (fgets(line, sizeof(line), f))
 			fputs(line, stdout);
 		return 0;
 	}
-	if (argc > 2 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "-x") == 0)) {
-		int want = atoi(argv[2]), found = 0, hex = argv[1][1] == 'x';
-		while (fgets(line, sizeof(line), f)) {
-			int id;
-			if (sscanf(line, "%d", &id) == 1 && id == want && line[0] != ' ') {
-				found = 1;
-				continue;
-			}
-			if (found && strncmp(line, "  code:", 7) == 0) {
-				for (char *p = line + 7; *p;) {
-					char *end;
-					long b = strtol(p, &end, 16);
-					if (end == p)
-						break;
-					if (hex)
-						printf("%02lx", b);
-					else
-						putchar((int)b);
-					p = end;
-				}
-				if (hex)
-					putchar('\n');
-				return 0;
-			}
+	/* The columns are found by their names in the listing's second line,
+	 * so that columns added to it do not break this. */
+	char header[sizeof(line)] = "";
+	int col_sys = -1, col_calls = -1, col_cost = -1, col_inval = -1, ncols = 0;
+	if (fgets(line, sizeof(line), f))
+		snprintf(header, sizeof(header), "%s", line);
+	if (fgets(line, sizeof(line), f)) {
+		for (char *save, *t = strtok_r(line, " \t\n", &save); t;
+		     t = strtok_r(NULL, " \t\n", &save), ncols++) {
+			if (!strcmp(t, "syscall"))
+				col_sys = ncols;
+			else if (!strcmp(t, "calls"))
+				col_calls = ncols;
+			else if (!strcmp(t, "cost"))
+				col_cost = ncols;
+			else if (!strcmp(t, "inval"))
+				col_inval = ncols;
 		}
-		fprintf(stderr, "synthstat: no region %d\n", want);
+	}
+	if (col_sys < 0 || col_calls < 0 || col_cost < 0 || col_inval < 0) {
+		fprintf(stderr, "synthstat: /proc/synth/regions: unknown format\n");
 		return 1;
 	}
 	struct row rows[64];
 	int nrows = 0;
-	char header[1024] = "";
-	if (fgets(line, sizeof(line), f))
-		snprintf(header, sizeof(header), "%s", line);
-	while (fgets(line, sizeof(line), f)) {
-		int id, tid;
-		char sys[32], tpl[32], var[32], code[32];
-		unsigned size, inval;
-		unsigned long long calls, cost;
-		if (sscanf(line, "%d %d %31s %31s %31s %31s %u %llu %llu %u",
-			   &id, &tid, sys, tpl, var, code, &size, &calls, &cost, &inval) != 10)
+	for (int at_start = 1; fgets(line, sizeof(line), f);) {
+		/* Only whole region lines count: not code lines, nor the rest
+		 * of a line longer than the buffer. */
+		int start = at_start;
+		at_start = strchr(line, '\n') != NULL;
+		if (!start || line[0] < '0' || line[0] > '9')
 			continue;
+		char *tok[32];
+		int n = 0;
+		for (char *save, *t = strtok_r(line, " \t\n", &save); t && n < 32;
+		     t = strtok_r(NULL, " \t\n", &save))
+			tok[n++] = t;
+		if (n <= col_sys || n <= col_calls || n <= col_cost || n <= col_inval)
+			continue;
+		const char *sys = tok[col_sys];
 		int k;
 		for (k = 0; k < nrows && strcmp(rows[k].name, sys); k++)
 			;
@@ -87,9 +153,9 @@ int main(int argc, char **argv)
 			nrows++;
 		}
 		rows[k].regions++;
-		rows[k].calls += calls;
-		rows[k].cost += cost;
-		rows[k].inval += inval;
+		rows[k].calls += strtoull(tok[col_calls], NULL, 10);
+		rows[k].cost += strtoull(tok[col_cost], NULL, 10);
+		rows[k].inval += strtoull(tok[col_inval], NULL, 10);
 	}
 	fputs(header, stdout);
 	printf("%-12s %8s %12s %12s %6s\n", "syscall", "regions", "calls", "avg cost", "inval");

@@ -70,6 +70,22 @@ return_to_user:
 	iretq
 
 /*
+ * A synthesized fast body's user access faulted beyond repair (see
+ * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's four
+ * slots at the kernel stack top and clears AC). Restore the user
+ * registers the frame saved and run the call on the generic path; the
+ * user RIP is still in the scratch slot.
+ */
+	.globl synth_fast_abort
+synth_fast_abort:
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popq %rax
+	movq %gs:PERCPU_USER_RSP, %rsp
+	jmp syscall_slow
+
+/*
  * A new thread's first switch lands here (see task_prepare_user): the
  * user frame sits at the top of its kernel stack.
  */

@@ -15,11 +15,13 @@
 #include <arch/gdt.h>
 #include <arch/interrupts.h>
 #include <arch/panic.h>
+#include <arch/percpu.h>
 #include <arch/irq.h>
 #include <synthos/errno.h>
 #include <synthos/mm.h>
 #include <synthos/proc.h>
 #include <synthos/signal.h>
+#include <synthos/synth.h>
 #include <synthos/uaccess.h>
 
 void exit_to_user_mode(struct trap_frame *f);
@@ -132,10 +134,22 @@ static void user_exception(struct trap_frame *f, unsigned vec)
 	force_signal(sig, &info);
 }
 
-/* Page fault in kernel mode: a user access from usercopy.S, or a bug. */
+void synth_fast_abort(void);            /* entry_syscall.S */
+
+/*
+ * Page fault in kernel mode: a user access from usercopy.S, one from a
+ * synthesized fast body, or a bug. A fault the memory code can repair
+ * (demand paging, copy-on-write) is retried in both cases; otherwise a
+ * usercopy.S access continues at its fixup, and a fast body is abandoned:
+ * synth_fast_abort restores the user registers from the frame fast_frame.S
+ * built at the kernel stack top and runs the call on the generic path,
+ * which reports EFAULT itself. The body changed nothing before the access.
+ */
 static bool kernel_fault_fixup(struct trap_frame *f)
 {
 	uint64_t fixup = extable_fixup(f->rip);
+	if (!fixup && read_cr2() < USER_TOP && synth_fault_in_body(f->rip))
+		fixup = (uint64_t)synth_fast_abort;
 	if (!fixup)
 		return false;
 	uint64_t cr2 = read_cr2();
@@ -145,6 +159,10 @@ static bool kernel_fault_fixup(struct trap_frame *f)
 	if (cr2 < USER_TOP && (f->error_code & 1) && (f->error_code & 2) &&
 	    mm_handle_fault(cr2, true, false) == 0)
 		return true;                    /* copy-on-write: retry */
+	if (fixup == (uint64_t)synth_fast_abort) {
+		f->rsp = this_cpu_kernel_rsp() - 4 * 8;     /* fast_frame's four slots */
+		f->rflags &= ~(1UL << 18);                  /* AC: user access closed */
+	}
 	f->rip = fixup;
 	return true;
 }

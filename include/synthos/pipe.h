@@ -41,7 +41,62 @@ struct pipe {
 	int readers, writers;           /* open files that read / write */
 	unsigned r_counter, w_counter;  /* opens ever, for FIFO open and POLLHUP */
 	struct inode *inode;            /* whose ->fifo points here, or NULL */
+	int synth_regions;              /* synthesized code reading or writing it (synth/synth.c) */
 };
+
+/*
+ * The step shared by the generic pipe code (pipe.c) and the synthesized
+ * pipe read/write (synth/templates/fastc_pipe.c): where the next bytes go
+ * or come from inside one page of the ring, and publishing them. Callers
+ * hold the pipe (the lock, or a fast body's equivalent). The ring stays
+ * a SP-SC queue at this level: a writer only advances head, a reader only
+ * advances tail, and each publishes with a release store after its copy.
+ */
+#define PIPE_PAGE_SIZE 4096UL
+
+/* Room for n bytes at head within one page, in a page that exists: the
+ * destination, else NULL (full, crossing a page, or a page to allocate). */
+static inline char *pipe_write_slot(struct pipe *p, size_t n)
+{
+	uint32_t head = p->head;
+	uint32_t used = head - __atomic_load_n(&p->tail, __ATOMIC_ACQUIRE);
+	size_t off = head % PIPE_PAGE_SIZE;
+	if (p->size - used < n || off + n > PIPE_PAGE_SIZE)
+		return NULL;
+	char *pg = p->pages[(head / PIPE_PAGE_SIZE) & (p->npages - 1)];
+	return pg ? pg + off : NULL;
+}
+
+static inline void pipe_write_publish(struct pipe *p, size_t n)
+{
+	__atomic_store_n(&p->head, p->head + (uint32_t)n, __ATOMIC_RELEASE);
+}
+
+/* Up to n bytes at tail within one page: the source (*k = how many), or
+ * NULL if the pipe is empty. */
+static inline const char *pipe_read_slot(struct pipe *p, size_t n, size_t *k)
+{
+	uint32_t tail = p->tail;
+	uint32_t used = __atomic_load_n(&p->head, __ATOMIC_ACQUIRE) - tail;
+	size_t off = tail % PIPE_PAGE_SIZE;
+	if (!used)
+		return NULL;
+	size_t m = used < n ? used : n;
+	*k = m < PIPE_PAGE_SIZE - off ? m : PIPE_PAGE_SIZE - off;
+	return p->pages[(tail / PIPE_PAGE_SIZE) & (p->npages - 1)] + off;
+}
+
+static inline void pipe_read_publish(struct pipe *p, size_t k)
+{
+	__atomic_store_n(&p->tail, p->tail + (uint32_t)k, __ATOMIC_RELEASE);
+}
+
+/* Somebody sleeps on the queue (a blocked reader or writer, a poller):
+ * only the generic path wakes, so fast paths give way to it. */
+static inline bool pipe_waiters(const struct waitq *wq)
+{
+	return wq->waiters.next != &wq->waiters;
+}
 
 struct pipe *pipe_new(void);
 void pipe_free(struct pipe *p);
@@ -61,5 +116,8 @@ ssize_t pipe_buf_write(struct pipe *p, struct uio *u, size_t n, bool nonblock, b
 /* poll(2) mask for an end that reads and/or writes; w_seen is the writer
  * count at open (a reader that never saw a writer gets no POLLHUP). */
 unsigned pipe_poll_mask(struct pipe *p, bool rd, bool wr, unsigned w_seen);
+/* The pipe behind an open pipe or FIFO end, else NULL. */
+struct file;
+struct pipe *pipe_of_file(struct file *f);
 
 #endif

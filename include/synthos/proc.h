@@ -44,6 +44,7 @@ struct task {
 	uint64_t kstack_top;             /* top of the guarded kernel stack */
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
 	uint64_t *fast_table;            /* per-thread entry table: syscall_slow or leaf stencils */
+	uint64_t *synth_fdvec;           /* per-descriptor vectors of read/write/pread/pwrite (synth.c) */
 
 	int tid;
 	volatile int state;              /* enum task_state; scheduler lock */

@@ -32,13 +32,32 @@ void synth_thread_exit(struct task *t);
 /* Events that break assumptions. */
 void synth_event_reparent(struct proc *p);
 struct fdtable;
+struct file;
+struct pipe;
 void synth_event_fd(struct fdtable *ft, int fd);   /* fd closed or re-pointed */
-/* The generic write succeeded on a /dev/null descriptor (lazy synthesis). */
-void synth_note_write_null(int fd);
+/* A fork or clone: ft's files are about to be used by another thread too. */
+void synth_event_share(struct fdtable *ft);
+/* Another file was opened on pipe p (FIFO open, /proc/PID/fd reopen). */
+void synth_event_pipe_open(struct pipe *p);
+/* A generic read/write/pread64/pwrite64 (nr) on descriptor fd, file f,
+ * succeeded: synthesize that call for that descriptor if a template
+ * serves it (lazy synthesis; see synth/synth.c). */
+void synth_note_rw(int fd, struct file *f, int nr);
+/* A kernel-mode fault at rip that nothing could repair: true if rip is in
+ * a synthesized body (its lock dropped), to be resumed at synth_fast_abort. */
+bool synth_fault_in_body(uint64_t rip);
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
 extern bool synth_retired_pending;
 /* The /proc/synth listing; returns bytes written (like snprintf). */
 size_t synth_format(char *buf, size_t size);
+/* Per-region inspection (/proc/synth/<id>/...). synth_region_ids fills
+ * ids[] with up to max live region ids in ascending order and returns how
+ * many there are in all; synth_region_code copies region id's machine code
+ * (returns its size, or -ENOENT); synth_region_info formats its record as
+ * "key: value" lines (returns bytes written like snprintf, or -ENOENT). */
+int synth_region_ids(int *ids, int max);
+long synth_region_code(int id, void *buf, size_t size);
+long synth_region_info(int id, char *buf, size_t size);
 
 #endif

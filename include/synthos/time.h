@@ -22,5 +22,8 @@ void time_tick(void);                 /* from the timer interrupt */
 void time_delay_us(uint64_t us);      /* busy-wait; for drivers only */
 /* CLOCK_REALTIME in ns since the epoch (kernel/time_syscalls.c). */
 int64_t realtime_ns(void);
+/* Its seconds as of the last tick (updated by realtime_tick from the timer). */
+extern volatile int64_t realtime_coarse_sec;
+void realtime_tick(void);
 
 #endif

@@ -31,6 +31,7 @@
 #include <synthos/slab.h>
 #include <synthos/string.h>
 #include <synthos/syscall.h>
+#include <synthos/synth.h>
 #include <synthos/uaccess.h>
 #include <synthos/vfs.h>
 #include <arch/page.h>
@@ -103,35 +104,41 @@ static void pipe_shrink(struct pipe *p)
 	}
 }
 
-/* Copy n bytes out of the ring at tail (not consuming). 0 or -EFAULT. */
-static int ring_copy_out(struct pipe *p, struct uio *u, size_t n)
+/* Move up to n bytes out of the ring into u, a page's worth at a time,
+ * publishing each as it goes (the step synthesized reads share, see
+ * <synthos/pipe.h>). Bytes moved, or -EFAULT if none could be. */
+static ssize_t ring_read(struct pipe *p, struct uio *u, size_t n)
 {
-	uint32_t pos = p->tail;
-	while (n) {
-		size_t off = pos % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		if (uio_copy_out(u, p->pages[(pos / PAGE_SIZE) % p->npages] + off, chunk))
-			return -EFAULT;
-		pos += (uint32_t)chunk;
-		n -= chunk;
+	size_t done = 0, k;
+	const char *src;
+	while (done < n && (src = pipe_read_slot(p, n - done, &k))) {
+		if (uio_copy_out(u, src, k))
+			return done ? (ssize_t)done : -EFAULT;
+		pipe_read_publish(p, k);
+		done += k;
 	}
-	return 0;
+	return (ssize_t)done;
 }
 
-/* Copy n bytes into the ring at head (not publishing). 0, -EFAULT, -ENOMEM. */
-static int ring_copy_in(struct pipe *p, struct uio *u, size_t n)
+/* Move n bytes, for which there is room, from u into the ring, giving
+ * pages to the ring as the data reaches them. Bytes moved, or -EFAULT /
+ * -ENOMEM if none could be. */
+static ssize_t ring_write(struct pipe *p, struct uio *u, size_t n)
 {
-	uint32_t pos = p->head;
-	while (n) {
-		size_t off = pos % PAGE_SIZE, chunk = MIN(n, PAGE_SIZE - off);
-		char **pg = &p->pages[(pos / PAGE_SIZE) % p->npages];
+	size_t done = 0;
+	while (done < n) {
+		uint32_t head = p->head;
+		size_t chunk = MIN(n - done, PAGE_SIZE - head % PAGE_SIZE);
+		char **pg = &p->pages[(head / PAGE_SIZE) & (p->npages - 1)];
 		if (!*pg && !(*pg = alloc_page_va()))
-			return -ENOMEM;
-		if (uio_copy_in(*pg + off, u, chunk))
-			return -EFAULT;
-		pos += (uint32_t)chunk;
-		n -= chunk;
+			return done ? (ssize_t)done : -ENOMEM;
+		char *dst = pipe_write_slot(p, chunk);
+		if (!dst || uio_copy_in(dst, u, chunk))
+			return done ? (ssize_t)done : -EFAULT;
+		pipe_write_publish(p, chunk);
+		done += chunk;
 	}
-	return 0;
+	return (ssize_t)done;
 }
 
 static bool pipe_readable_now(struct pipe *p)
@@ -154,13 +161,12 @@ ssize_t pipe_buf_read(struct pipe *p, struct uio *u, size_t n, bool nonblock)
 	for (;;) {
 		size_t used = pipe_used(p);
 		if (used) {
-			size_t k = MIN(used, n - done);
-			if (ring_copy_out(p, u, k)) {
-				ret = -EFAULT;
+			ssize_t k = ring_read(p, u, n - done);
+			if (k < 0) {
+				ret = k;
 				break;
 			}
-			p->tail += (uint32_t)k;
-			done += k;
+			done += (size_t)k;
 			if (!pipe_used(p))
 				pipe_shrink(p);
 			wake_up(&p->wr_wq);
@@ -202,16 +208,15 @@ ssize_t pipe_buf_write(struct pipe *p, struct uio *u, size_t n, bool nonblock, b
 		size_t room = p->size - pipe_used(p), left = n - done;
 		if (room && (!atomic || room >= left)) {
 			size_t k = MIN(room, left);
-			int r = ring_copy_in(p, u, k);
-			if (r) {
+			ssize_t r = ring_write(p, u, k);
+			if (r < 0) {
 				ret = r;
 				break;
 			}
-			p->head += (uint32_t)k;
-			done += k;
+			done += (size_t)r;
 			wake_up(&p->rd_wq);
-			if (done == n)
-				break;
+			if (done == n || (size_t)r < k)
+				break;          /* all written, or a fault after some */
 			continue;
 		}
 		if (nonblock) {
@@ -400,6 +405,11 @@ static const struct file_ops pipe_fops = {
 	/* no llseek: ESPIPE for lseek, pread, pwrite; no fsync: EINVAL */
 };
 
+struct pipe *pipe_of_file(struct file *f)
+{
+	return f->ops == &pipe_fops && f->priv ? ((struct pipe_end *)f->priv)->pipe : NULL;
+}
+
 /* ---- FIFOs ---- */
 
 /* Sleep until *counter moves past seen (a partner opened). */
@@ -473,6 +483,8 @@ int fifo_open(struct inode *ino, struct file *f)
 		r = -EINVAL;
 	}
 	pipe_unlock(p);
+	if (unlikely(p->synth_regions) && (rd || wr))
+		synth_event_pipe_open(p);       /* a dedicated (spsc) side may have company */
 
 	if (r) {
 		kfree(e);

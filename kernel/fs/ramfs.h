@@ -45,6 +45,24 @@ struct ramfs_node {
 #define RAMFS_FANOUT (1u << RAMFS_SHIFT)
 #define RAMFS_MAX_SIZE ((uint64_t)INT64_MAX)
 
+/*
+ * Page idx of a regular file's data, or NULL (a hole, or past the tree).
+ * The one lookup shared by ramfs_file.c and the synthesized read
+ * (synth/templates/fastc_ramfs.c): it never allocates and never sleeps.
+ */
+static inline char *ramfs_page_peek(const struct ramfs_node *rn, uint64_t idx)
+{
+	unsigned h = rn->height;
+	if (idx >> (RAMFS_SHIFT * h))
+		return NULL;
+	void *node = rn->root;
+	while (h > 0 && node) {
+		h--;
+		node = ((void **)node)[(idx >> (RAMFS_SHIFT * h)) & (RAMFS_FANOUT - 1)];
+	}
+	return node;
+}
+
 extern const struct file_ops ramfs_file_fops;
 int ramfs_truncate(struct inode *ino, uint64_t size);
 void ramfs_free_pages(struct inode *ino);

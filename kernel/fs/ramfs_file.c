@@ -79,8 +79,7 @@ static void **radix_slot(struct ramfs_node *rn, uint64_t idx, bool create)
 
 static char *page_lookup(struct inode *ino, uint64_t idx)
 {
-	void **slot = radix_slot(ino->priv, idx, false);
-	return slot ? *slot : NULL;
+	return ramfs_page_peek(ino->priv, idx);
 }
 
 static char *page_get(struct inode *ino, uint64_t idx)

@@ -93,9 +93,8 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 		r = rw_op(f, &u, count, &p, write);
 		if (!pos)
 			f->pos = p;
-		if (write && !pos && r >= 0 && S_ISCHR(f->inode->mode) &&
-		    f->inode->rdev == MKDEV(1, 3) && synth_enabled)
-			synth_note_write_null(fd);      /* /dev/null: synthesize write */
+		if (r >= 0 && synth_enabled)
+			synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 		if (r > 0 && !write && S_ISREG(f->inode->mode))
 			touch_atime(f->inode);
 	}

@@ -1,31 +1,26 @@
 /*
- * fast_write_null.S - write(2) on one descriptor that is /dev/null,
- * entered straight from the thread's entry table (see fast_const.S for the
- * entry state and the sysretq argument).
+ * fast_write_null.S - write(2) on a descriptor that is /dev/null, reached
+ * through the thread's per-descriptor switch (fast_fd.S) with the entry
+ * state of fast_const.S (see there for the sysretq argument).
  *
  * Equivalent to the generic path (kernel/fs/read_write.c do_rw ->
  * kernel/dev/mem.c null_write) under the assumption, recorded on the
- * region, that descriptor HOLE_value of this thread's table is /dev/null
- * open for writing: the buffer range is checked as access_ok does (EFAULT),
+ * region, that this descriptor of this thread's table is /dev/null open
+ * for writing: the buffer range is checked as access_ok does (EFAULT),
  * the count is clamped to MAX_RW_COUNT, nothing is read from the buffer,
- * and the count is returned. Any other descriptor goes to the generic
- * path with RAX restored to the call number, as if this code had not run.
- * Closing or re-pointing the descriptor (close, dup2/dup3, close_range,
- * exec) is the event that unlinks this region.
+ * and the count is returned. It never touches user memory, so it stays a
+ * leaf with no frame. Closing or re-pointing the descriptor (close,
+ * dup2/dup3, close_range, exec) is the event that unlinks this region.
  */
 #include <arch/percpu.h>
 
 #define USER_TOP      0x00007ffffffff000
 #define MAX_RW_COUNT  0x7ffff000
-#define NR_write      1
 
 	.text
 	.globl fast_write_null
 	.type fast_write_null, @function
 fast_write_null:
-	movabs $HOLE_value, %rax        /* the descriptor this region serves */
-	cmpl %eax, %edi                 /* an int, as the generic path reads it */
-	jne 2f
 	movabs $HOLE_counter, %rax
 	incq (%rax)
 	movabs $USER_TOP, %rax          /* access_ok(buf, count) */
@@ -43,7 +38,5 @@ fast_write_null:
 4:	movq %gs:PERCPU_SCRATCH, %rcx
 	swapgs
 	sysretq
-2:	movl $NR_write, %eax
-	jmp syscall_slow
 	.size fast_write_null, . - fast_write_null
 	.section .note.GNU-stack, "", @progbits

@@ -2,7 +2,9 @@
 # boot.sh - the boot contract, seen from outside as a user sees it:
 # the Linux-style QEMU command line, the banner, memory map, command line,
 # initrd file count and timing; typed input reaching the kernel monitor;
-# booting without an initrd; and the GRUB (multiboot2) rescue ISO.
+# booting without an initrd; the GRUB (multiboot2) rescue ISO; and the
+# synthesized code inspectable under /proc/synth (synthos only: Linux has
+# no /proc/synth).
 . "$(dirname "$0")/../lib.sh"
 
 initrd=$TOP/build/test-initrd.cpio
@@ -69,3 +71,69 @@ if make -s -C "$TOP" iso ISO="$iso" ISO_APPEND="ktest=all" > "$LOGDIR/iso-build.
 else
 	fail boot:grub_multiboot2_iso "make iso failed; see build/test-logs/iso-build.log"
 fi
+
+# 6. /proc/synth (docs/SYNTHESIS.md, "Regions"): the directory lists
+#    "regions" and the live ids; a region's info and code read back, the
+#    code's length is the size in its info and its st_size; a retired
+#    region is gone (ENOENT); the code reaches the host through
+#    `synthstat -x ID | xxd -r -p` as the bytes the listing shows, and
+#    objdump decodes them. Then synth=off: the listing says so, no ids.
+G=$LOGDIR/guest
+mkdir -p "$G"
+log=$G/proc-synth.out
+# The shell's own getpid region is live while the script runs (synthstat
+# is not its last command: the shell would exec it); a child's first
+# region, which it finds in the listing, is retired when the child exits.
+"$TOP/tools/run-in-guest" --no-build --timeout 120 --log "$G/proc-synth.console" -- sh -c '
+	ls /proc/synth > /tmp/ls
+	echo "ls-regions=$(grep -cx regions /tmp/ls)"
+	echo "ls-ids=$(grep -cE "^[1-9][0-9]*$" /tmp/ls)"
+	cat /proc/synth/regions > /tmp/regions
+	echo "head=$(head -1 /tmp/regions | cut -d";" -f1)"
+	id=$(awk -v tid=$$ "\$2 == tid && \$3 == \"getpid\" { print \$1 }" /tmp/regions)
+	grep -qx "$id" /tmp/ls && echo "id-listed=yes"
+	echo "id=$id"
+	echo "listing-code=$(grep -A1 "^$id " /tmp/regions | sed -n "2s/^  code://p" | tr -d " ")"
+	cat /proc/synth/$id/info > /tmp/info && echo "info-status=0"
+	echo "info-id=$(sed -n "s/^id: //p" /tmp/info)"
+	echo "info-size=$(sed -n "s/^size: //p" /tmp/info)"
+	echo "code-wc=$(wc -c < /proc/synth/$id/code)"
+	echo "code-stat=$(stat -c %s /proc/synth/$id/code)"
+	echo "dir=$(ls /proc/synth/$id | tr "\n" " ")"
+	gone=$(sh -c "grep -E \"^[0-9]+ +\$\$ \" /proc/synth/regions" | head -1 | cut -d" " -f1)
+	echo "gone=$gone"
+	ls /proc/synth/$gone > /dev/null 2>&1 || echo "retired-gone=yes"
+	cat /proc/synth/$gone/code > /dev/null 2>&1 || echo "retired-code-gone=yes"
+	echo "@@hex"
+	synthstat -x $id
+	echo "@@end"' > "$log" 2>&1
+status=$?
+val() { sed -n "s/^$1=//p" "$log" | head -1; }
+size=$(val info-size)
+check boot:proc_synth_ls "ls /proc/synth: no 'regions' or no ids (status $status; ${log#"$TOP"/})" \
+	eval '[ "$status" = 0 ] && [ "$(val ls-regions)" = 1 ] && [ "$(val ls-ids)" -gt 0 ]'
+check boot:proc_synth_regions "/proc/synth/regions does not start 'synthesis on' or lacks the shell's getpid region" \
+	eval '[ "$(val head)" = "synthesis on" ] && [ -n "$(val id)" ] && has "$log" "^id-listed=yes"'
+check boot:proc_synth_info "/proc/synth/$(val id)/info unreadable or wrong (${log#"$TOP"/})" \
+	eval '[ "$(val info-status)" = 0 ] && [ "$(val info-id)" = "$(val id)" ] && [ -n "$size" ] && [ "$(val dir)" = "code info " ]'
+check boot:proc_synth_code_size "wc -c of code $(val code-wc), st_size $(val code-stat), info size $size" \
+	eval '[ -n "$size" ] && [ "$(val code-wc)" = "$size" ] && [ "$(val code-stat)" = "$size" ]'
+check boot:proc_synth_retired_enoent "retired region '$(val gone)': its directory or code is still there" \
+	eval '[ -n "$(val gone)" ] && has "$log" "^retired-gone=yes" && has "$log" "^retired-code-gone=yes"'
+bin=$G/proc-synth-region.bin
+sed -n '/^@@hex$/,/^@@end$/p' "$log" | sed '1d;$d' | xxd -r -p > "$bin" 2>/dev/null
+objdump -D -b binary -mi386:x86-64 "$bin" > "$bin.dis" 2>&1
+check boot:proc_synth_host_disasm "synthstat -x | xxd -r -p gave $(stat -c %s "$bin") bytes (info: $size), not the listing's, or objdump could not decode them (${bin#"$TOP"/}.dis)" \
+	eval '[ "$(stat -c %s "$bin")" = "$size" ] && [ "$(xxd -p "$bin" | tr -d "\n")" = "$(val listing-code)" ] &&
+	      grep -qE "^ +0:" "$bin.dis" && ! grep -q "(bad)" "$bin.dis"'
+
+log=$G/proc-synth-off.out
+"$TOP/tools/run-in-guest" --no-build --timeout 120 --append synth=off \
+	--log "$G/proc-synth-off.console" -- sh -c '
+	echo "ls=$(ls /proc/synth | tr "\n" " ")"
+	echo "head=$(head -1 /proc/synth/regions | cut -d";" -f1)"
+	echo "lines=$(wc -l < /proc/synth/regions)"
+	synthstat > /dev/null; echo "synthstat=$?"' > "$log" 2>&1
+status=$?
+check boot:proc_synth_off "synth=off: /proc/synth not just an empty listing (status $status; ${log#"$TOP"/})" \
+	eval '[ "$status" = 0 ] && [ "$(val ls)" = "regions " ] && [ "$(val head)" = "synthesis off" ] && [ "$(val lines)" = 2 ] && [ "$(val synthstat)" = 0 ]'

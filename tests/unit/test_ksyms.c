@@ -100,3 +100,10 @@ UT_TEST(stencil_rejects_data)
 		       "! build/tools/stencil build/unit/bad.h build/unit/bad.o 2>/dev/null");
 	UT_CHECK_EQ(r, 0);
 }
+
+UT_TEST(stencil_rejects_fast_body_calling_out)
+{
+	int r = system("gcc -c tests/data/stencil/bad_call.S -o build/unit/bad_call.o && "
+		       "! build/tools/stencil build/unit/bad_call.h build/unit/bad_call.o 2>/dev/null");
+	UT_CHECK_EQ(r, 0);
+}

@@ -2,4 +2,4 @@
 UNIT_TESTS += ksyms
 ksyms_SRCS := kernel/ksyms.c
 ksyms_HOST_CFLAGS := -DKSYMS_HOSTED
-$(BUILD)/unit/test_ksyms: tools/gensyms tests/data/gensyms.golden $(BUILD)/tools/stencil tests/data/stencil/golden.S
+$(BUILD)/unit/test_ksyms: tools/gensyms tests/data/gensyms.golden $(BUILD)/tools/stencil tests/data/stencil/golden.S tests/data/stencil/bad_call.S

@@ -16,4 +16,23 @@ calls_kernel:
 	movabs $HOLE_value, %rdi
 	jmp some_kernel_function
 	.size calls_kernel, . - calls_kernel
+
+/* A fast body: a user-access site (USER_BEGIN's stac) and an assumption
+ * record, as synth/templates/template.h emits them. */
+	.text
+	.globl fastc_site
+	.type fastc_site, @function
+fastc_site:
+synth_site_stac_1:
+	stac
+	movb $0, (%rsi)
+synth_site_clac_2:
+	clac
+	movabs $HOLE_value, %rax
+	ret
+	.size fastc_site, . - fastc_site
+	.pushsection .synth_assumes, "", @progbits
+	.asciz "fastc_site:fd-is-file:close,dup2"
+	.asciz "fastc_site:one-writer:fork"
+	.popsection
 	.section .note.GNU-stack, "", @progbits

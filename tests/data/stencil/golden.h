@@ -11,7 +11,8 @@ static const struct stencil_hole stencil_two_holes_holes[] = {
 };
 static const struct stencil stencil_two_holes = {
 	"two_holes", stencil_two_holes_code, 24,
-	stencil_two_holes_holes, 2
+	stencil_two_holes_holes, 2,
+	""
 };
 
 /*
@@ -19,14 +20,32 @@ static const uint8_t stencil_calls_kernel_code[15] = {
 	0x48, 0xbf, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe9, 0x00,
 	0x00, 0x00, 0x00,
 };
-extern char some_kernel_function[];
+extern char stencil_ksym_some_kernel_function[] __asm__("some_kernel_function");
 static const struct stencil_hole stencil_calls_kernel_holes[] = {
 	{ 2, HOLE_ABS64, HOLE_value, "value", 0, 0 },
-	{ 11, HOLE_REL32, HOLE_KERNEL, "some_kernel_function", -4, (uint64_t)some_kernel_function },
+	{ 11, HOLE_REL32, HOLE_KERNEL, "some_kernel_function", -4, (uint64_t)stencil_ksym_some_kernel_function },
 	{ 0, 0, 0, 0, 0, 0 }
 };
 static const struct stencil stencil_calls_kernel = {
 	"calls_kernel", stencil_calls_kernel_code, 15,
-	stencil_calls_kernel_holes, 2
+	stencil_calls_kernel_holes, 2,
+	""
+};
+
+/*
+static const uint8_t stencil_fastc_site_code[20] = {
+	0x0f, 0x01, 0xcb, 0xc6, 0x06, 0x00, 0x0f, 0x01, 0xca, 0x48, 0xb8, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc3,
+};
+static const struct stencil_hole stencil_fastc_site_holes[] = {
+	{ 0, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
+	{ 6, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
+	{ 11, HOLE_ABS64, HOLE_value, "value", 0, 0 },
+	{ 0, 0, 0, 0, 0, 0 }
+};
+static const struct stencil stencil_fastc_site = {
+	"fastc_site", stencil_fastc_site_code, 20,
+	stencil_fastc_site_holes, 3,
+	"fd-is-file (close,dup2); one-writer (fork)"
 };
 

@@ -37,6 +37,14 @@ static inline struct task *percpu_current(void)
 	return t;
 }
 
+/* Top of the running thread's kernel stack (where syscalls build frames). */
+static inline uint64_t this_cpu_kernel_rsp(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("movq %%gs:%c1, %0" : "=r"(v) : "i"(PERCPU_KERNEL_RSP));
+	return v;
+}
+
 void percpu_init(void);
 /* The running thread's entry table changed (synth/synth.c). */
 static inline void arch_set_fast_table(const uint64_t *t)
