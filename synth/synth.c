@@ -107,6 +107,8 @@ struct region {
 	bool *abort_unlock;              /* a lock the body holds, dropped if it faults */
 	unsigned aborts;                 /* faults in its body sent to the generic path */
 	struct list_head link;           /* all regions, or the retired list */
+	struct list_head owner_link;     /* owner->synth_list */
+	struct list_head ft_link;        /* fdtable->synth_list (RK_FD) */
 };
 
 bool synth_enabled;
@@ -256,8 +258,8 @@ static uint64_t *slot_for(struct task *t, bool fast, int nr)
 static struct region *find_region(struct task *t, int nr)
 {
 	struct list_head *pos;
-	list_for_each(pos, &regions) {
-		struct region *r = list_entry(pos, struct region, link);
+	list_for_each(pos, &t->synth_list) {
+		struct region *r = list_entry(pos, struct region, owner_link);
 		if (r->owner == t && r->nr == nr && r->kind != RK_FD)
 			return r;
 	}
@@ -269,8 +271,10 @@ bool synth_retired_pending;
 static void retire(struct region *r)
 {
 	synth_retired_pending = true;
+	list_del(&r->owner_link);
 	if (r->fdtable) {
 		r->fdtable->synth_regions--;
+		list_del(&r->ft_link);
 		r->fdtable = NULL;
 	}
 	if (r->pipe) {
@@ -337,6 +341,7 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 {
 	r->slot = slot;
 	list_add_tail(&r->link, &regions);
+	list_add_tail(&r->owner_link, &r->owner->synth_list);
 	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
 	if (old) {
 		r->invalidations = old->invalidations + 1;
@@ -534,6 +539,7 @@ static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice
 	r->assumptions = c->assumptions;
 	r->fdtable = t->proc->files;
 	r->fdtable->synth_regions++;
+	list_add_tail(&r->ft_link, &r->fdtable->synth_list);
 	r->fd = fd;
 	if (c->pipe) {
 		r->pipe = c->pipe;
@@ -563,9 +569,9 @@ void synth_note_rw(int fd, struct file *f, int nr)
 void synth_event_fd(struct fdtable *ft, int fd)
 {
 	struct list_head *pos, *tmp;
-	list_for_each_safe(pos, tmp, &regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		if (r->fdtable == ft && r->fd == fd) {
+	list_for_each_safe(pos, tmp, &ft->synth_list) {
+		struct region *r = list_entry(pos, struct region, ft_link);
+		if (r->fd == fd) {
 			unlink_region(r);
 			total_invalidations++;
 			retire(r);
@@ -595,9 +601,9 @@ static void pipe_region_to_mp(struct region *r)
 void synth_event_share(struct fdtable *ft)
 {
 	struct list_head *pos, *tmp;
-	list_for_each_safe(pos, tmp, &regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		if (r->fdtable == ft && (r->assumptions & ASSUME_ONE_SIDE))
+	list_for_each_safe(pos, tmp, &ft->synth_list) {
+		struct region *r = list_entry(pos, struct region, ft_link);
+		if (r->assumptions & ASSUME_ONE_SIDE)
 			pipe_region_to_mp(r);
 	}
 }
@@ -663,11 +669,8 @@ void synth_thread_start(struct task *t)
 void synth_thread_exit(struct task *t)
 {
 	struct list_head *pos, *tmp;
-	list_for_each_safe(pos, tmp, &regions) {
-		struct region *r = list_entry(pos, struct region, link);
-		if (r->owner == t)
-			retire(r);
-	}
+	list_for_each_safe(pos, tmp, &t->synth_list)
+		retire(list_entry(pos, struct region, owner_link));
 	if (t->vtable != syscall_table) {
 		free_page_va(t->vtable);
 		t->vtable = syscall_table;
@@ -873,4 +876,77 @@ KTEST(synth_patch_range_checked)
 	r = instantiate(&bad, values, code);
 	cache_free(code, bad.size);
 	KT_CHECK_EQ(r, -EINVAL);
+}
+
+/* Regions are written through the alias of one physical page, so none may
+ * straddle a page of the cache (a 501-byte region at 0xf80 once patched
+ * its holes into whatever page followed it physically: a page table). */
+KTEST(synth_cache_alloc_stays_in_a_page)
+{
+	static const uint32_t sizes[] = { 38, 501, 128, 300, 1000, 23, 640, 129 };
+	uint64_t got[64];
+	uint32_t gsize[64];
+	int n = 0;
+	for (int round = 0; round < 8; round++)
+		for (unsigned i = 0; i < ARRAY_SIZE(sizes) && n < 64; i++) {
+			uint64_t va = cache_alloc(sizes[i]);
+			KT_CHECK(va != 0);
+			KT_CHECK_EQ(va / PAGE_SIZE, (va + sizes[i] - 1) / PAGE_SIZE);
+			for (int j = 0; j < n; j++)     /* and no two overlap */
+				KT_CHECK(va + sizes[i] <= got[j] || got[j] + gsize[j] <= va);
+			got[n] = va;
+			gsize[n++] = sizes[i];
+		}
+	for (int j = 0; j < n; j++)
+		cache_free(got[j], gsize[j]);
+	KT_CHECK_EQ(cache_alloc(PAGE_SIZE + 1), 0);    /* bigger than a page: refused */
+}
+
+/* stac/clac sites: kept on a CPU with SMAP, nops without (stac is #UD). */
+KTEST(synth_smap_sites_follow_the_cpu)
+{
+	static const uint8_t code[7] = { 0x0f, 0x01, 0xcb, 0x90, 0x0f, 0x01, 0xca };
+	static const struct stencil_hole holes[] = {
+		{ 0, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
+		{ 4, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
+	};
+	static const struct stencil st = { "sites", code, 7, holes, 2, "" };
+	uint64_t va = cache_alloc(st.size), values[HOLE_NR] = { 0 };
+	KT_CHECK(va != 0);
+	KT_CHECK_EQ(instantiate(&st, values, va), 0);
+	const uint8_t *c = (const uint8_t *)va;
+	uint8_t want0 = smap_enabled ? 0x01 : 0x1f, want2 = smap_enabled ? 0xcb : 0x00;
+	KT_CHECK_EQ(c[1], want0);
+	KT_CHECK_EQ(c[2], want2);
+	KT_CHECK_EQ(c[3], 0x90);
+	KT_CHECK_EQ(c[5], want0);
+	cache_free(va, st.size);
+}
+
+/* A framed region: fast_frame's call lands on the body copied after it. */
+KTEST(synth_frame_calls_its_body)
+{
+	uint64_t values[HOLE_NR] = { 0 };
+	values[HOLE_value] = 3;
+	if (!region_cache)                    /* ktest boots skip synth_init */
+		region_cache = kmem_cache_create("synth_region", sizeof(struct region), 8);
+	struct region *r = region_make(current, 0, &stencil_fastc_zero_read, true, values);
+	KT_CHECK(r != NULL);
+	if (!r)
+		return;
+	const uint8_t *c = (const uint8_t *)r->code;
+	/* find the call (e8 rel32) in the frame and check its target */
+	bool found = false;
+	for (uint32_t i = 0; i + 5 <= stencil_fast_frame.size; i++)
+		if (c[i] == 0xe8) {
+			int32_t rel;
+			memcpy(&rel, c + i + 1, 4);
+			KT_CHECK_EQ(r->code + i + 5 + (uint64_t)(int64_t)rel, r->code + r->body_off);
+			found = true;
+			break;
+		}
+	KT_CHECK(found);
+	KT_CHECK_EQ(memcmp(c + r->body_off, stencil_fastc_zero_read.code, 2), 0);
+	cache_free(r->code, r->size);
+	kmem_cache_free(region_cache, r);
 }

@@ -45,6 +45,7 @@ struct task {
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
 	uint64_t *fast_table;            /* per-thread entry table: syscall_slow or leaf stencils */
 	uint64_t *synth_fdvec;           /* per-descriptor vectors of read/write/pread/pwrite (synth.c) */
+	struct list_head synth_list;     /* regions it owns (synth.c) */
 
 	int tid;
 	volatile int state;              /* enum task_state; scheduler lock */

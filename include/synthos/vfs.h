@@ -295,6 +295,7 @@ struct fdtable {
 	struct file **fd;
 	uint64_t *cloexec;              /* bit per slot */
 	int synth_regions;              /* synthesized code assuming one of our fds (synth/synth.c) */
+	struct list_head synth_list;    /* those regions */
 };
 
 /* cwd, root, umask (shared by CLONE_FS). */

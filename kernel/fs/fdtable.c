@@ -111,6 +111,7 @@ struct fdtable *fdtable_new(void)
 	if (!t)
 		return NULL;
 	t->refcount = 1;
+	list_init(&t->synth_list);
 	if (fdtable_grow(t, FD_INITIAL)) {
 		kfree(t);
 		return NULL;
@@ -124,6 +125,7 @@ struct fdtable *fdtable_dup(struct fdtable *old)
 	if (!t)
 		return NULL;
 	t->refcount = 1;
+	list_init(&t->synth_list);
 	if (fdtable_grow(t, old->size)) {
 		kfree(t);
 		return NULL;
