@@ -86,11 +86,14 @@ TOBJS     := $(TEMPLATES:synth/templates/%.c=$(BUILD)/synth/%.o) \
 TCFLAGS   := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=large \
 	     -fno-jump-tables -fno-optimize-sibling-calls -Isynth/templates
 
-# Fast bodies (fastc_*.c) run with user R8-R11 live (fastc_frame.S does
-# not save them): the compiler may not touch those registers.
-TFASTFLAGS := -fomit-frame-pointer -ffixed-r8 -ffixed-r9 -ffixed-r10 -ffixed-r11
+# Fast bodies (fastc_*.c) run with the user's R8-R11 live (fast_frame.S
+# does not save them) and may be abandoned at a faulting user access
+# (synth_fast_abort drops their stack, so nothing they saved would be
+# restored): the compiler may use only RAX, RCX, RDX, RSI and RDI.
+TFASTFLAGS := -fomit-frame-pointer -ffixed-r8 -ffixed-r9 -ffixed-r10 -ffixed-r11 \
+	      -ffixed-rbx -ffixed-rbp -ffixed-r12 -ffixed-r13 -ffixed-r14 -ffixed-r15
 
-$(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h
+$(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $< (template)"
 	$(Q)$(CC) $(TCFLAGS) $(if $(filter fastc_%,$(notdir $<)),$(TFASTFLAGS)) -c $< -o $@

@@ -134,29 +134,56 @@ void synth_init(bool enabled)
 
 static uint64_t slot_addr(unsigned s) { return SYNTH_CACHE_BASE + (uint64_t)s * SLOT; }
 
+/* The writable alias of each mapped cache page (the direct map of its
+ * frame), so patching needs no page-table walk. */
+static uint8_t *cache_alias[SYNTH_CACHE_SIZE / PAGE_SIZE];
+
 static int map_cache_page(uint64_t va)
 {
 	struct page *pg = alloc_pages(0);
 	if (!pg)
 		return -ENOMEM;
 	memset(page_to_virt(pg), 0xcc, PAGE_SIZE);         /* int3 filler */
-	return kernel_map_page(va, page_to_phys(pg), KMAP_EXEC);
+	int r = kernel_map_page(va, page_to_phys(pg), KMAP_EXEC);
+	if (!r)
+		cache_alias[(va - SYNTH_CACHE_BASE) / PAGE_SIZE] = page_to_virt(pg);
+	return r;
 }
 
-/* Room for size bytes: contiguous slots inside one page (the synthesizer
- * writes a region through the direct-map alias of one physical page).
- * Maps cache pages as they are first needed. */
+/* Unaligned stores into code, inline (memcpy is a call in this kernel). */
+struct __attribute__((packed)) una64 { uint64_t v; };
+struct __attribute__((packed)) una32 { uint32_t v; };
+
+/* Room for size bytes: 1, 2, 4, 8 or 16 contiguous slots (up to 2 KiB),
+ * aligned to their own size as in a buddy allocator, so a region never
+ * straddles a page (the synthesizer writes a region through the
+ * direct-map alias of one physical page). first_free is a hint: no word
+ * below it has a free slot. Maps cache pages as they are first needed. */
+static unsigned first_free;
+
+static unsigned slots_for(uint32_t size)
+{
+	unsigned n = 1;
+	while (n * SLOT < size)
+		n *= 2;
+	return n;
+}
+
 static uint64_t cache_alloc(uint32_t size)
 {
-	unsigned n = (size + SLOT - 1) / SLOT;
-	if (!n || n > 16)
+	unsigned n = slots_for(size);
+	if (!size || n > 16)
 		return 0;
-	uint64_t mask = n == 64 ? ~0UL : (1UL << n) - 1;
-	for (unsigned w = 0; w < NSLOTS / 64; w++) {
-		if (slot_bitmap[w] == ~0UL)
+	uint64_t mask = (1UL << n) - 1;
+	for (unsigned w = first_free; w < NSLOTS / 64; w++) {
+		uint64_t bits = slot_bitmap[w];
+		if (bits == ~0UL) {
+			if (w == first_free)
+				first_free++;
 			continue;
-		for (unsigned b = 0; b + n <= 64; b++) {
-			if (b % SLOTS_PER_PAGE + n > SLOTS_PER_PAGE || (slot_bitmap[w] & (mask << b)))
+		}
+		for (unsigned b = 0; b < 64; b += n) {
+			if (bits & (mask << b))
 				continue;
 			unsigned s = w * 64 + b;
 			uint64_t va = slot_addr(s), last = va + (uint64_t)n * SLOT - 1;
@@ -174,10 +201,12 @@ static uint64_t cache_alloc(uint32_t size)
 
 static void cache_free(uint64_t va, uint32_t size)
 {
-	unsigned n = (size + SLOT - 1) / SLOT;
+	unsigned n = slots_for(size);
 	unsigned s = (unsigned)((va - SYNTH_CACHE_BASE) / SLOT);
 	uint64_t mask = (1UL << n) - 1;
 	slot_bitmap[s / 64] &= ~(mask << (s % 64));
+	if (s / 64 < first_free)
+		first_free = s / 64;
 }
 
 /* Slots in use (for the cache-usage figure in /proc/synth). */
@@ -196,11 +225,16 @@ extern bool smap_enabled;               /* arch/x86_64/cpu.c */
 
 static int instantiate(const struct stencil *st, const uint64_t *values, uint64_t code)
 {
-	phys_addr_t pa = kernel_virt_to_phys(code);
-	if (pa == ~0UL || code % PAGE_SIZE + st->size > PAGE_SIZE)
+	if (code < SYNTH_CACHE_BASE || code - SYNTH_CACHE_BASE >= mapped_pages * PAGE_SIZE ||
+	    code % PAGE_SIZE + st->size > PAGE_SIZE)
 		return -EFAULT;                          /* one page: one alias */
-	uint8_t *w = phys_to_virt(pa);               /* the writable alias */
-	memcpy(w, st->code, st->size);
+	uint8_t *w = cache_alias[(code - SYNTH_CACHE_BASE) / PAGE_SIZE] + code % PAGE_SIZE;
+	/* The copy of copy-and-patch, at string-instruction speed. */
+	void *d = w;
+	const void *src = st->code;
+	uint64_t q = st->size / 8, rest = st->size % 8;
+	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
+			     : "+D"(d), "+S"(src), "+c"(q) : "r"(rest) : "memory");
 	for (int i = 0; i < st->nholes; i++) {
 		const struct stencil_hole *h = &st->holes[i];
 		uint64_t v = h->id == HOLE_KERNEL ? h->kaddr : values[h->id];
@@ -209,18 +243,17 @@ static int instantiate(const struct stencil *st, const uint64_t *values, uint64_
 		if (h->kind == HOLE_SMAP) {
 			/* stac/clac: a known constant of this machine. Without
 			 * SMAP they would be #UD; nopl (%rax) instead. */
-			static const uint8_t nop3[3] = { 0x0f, 0x1f, 0x00 };
-			if (!smap_enabled)
-				memcpy(w + h->offset, nop3, 3);
+			if (!smap_enabled) {
+				w[h->offset + 1] = 0x1f;
+				w[h->offset + 2] = 0x00;
+			}
 		} else if (h->kind == HOLE_ABS64) {
-			v += (uint64_t)h->addend;
-			memcpy(w + h->offset, &v, 8);
+			((struct una64 *)(w + h->offset))->v = v + (uint64_t)h->addend;
 		} else {
 			int64_t rel = (int64_t)(v + (uint64_t)h->addend - (code + h->offset));
 			if (rel != (int32_t)rel)
 				return -ERANGE;                  /* out of rel32 reach */
-			int32_t r32 = (int32_t)rel;
-			memcpy(w + h->offset, &r32, 4);
+			((struct una32 *)(w + h->offset))->v = (uint32_t)rel;
 		}
 	}
 	return 0;
@@ -310,7 +343,10 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	struct region *r = region_cache ? kmem_cache_alloc(region_cache) : NULL;
 	if (!r)
 		return NULL;
-	memset(r, 0, sizeof(*r));
+	uint64_t q = sizeof(*r) / 8;
+	void *d = r;
+	STATIC_ASSERT(sizeof(struct region) % 8 == 0, "zeroed by words");
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(0UL) : "memory");
 	r->fd = -1;
 	r->body_off = framed ? (stencil_fast_frame.size + 15) & ~15u : 0;
 	r->size = r->body_off + st->size;
@@ -321,7 +357,8 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	}
 	values[HOLE_counter] = (uint64_t)&r->calls;
 	values[HOLE_body] = r->code + r->body_off;
-	memcpy(r->values, values, sizeof(r->values));
+	for (int i = 0; i < HOLE_NR; i++)
+		r->values[i] = values[i];
 	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
 	    instantiate(st, values, r->code + r->body_off)) {
 		cache_free(r->code, r->size);
@@ -333,6 +370,33 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	r->nr = nr;
 	r->st = st;
 	return r;
+}
+
+/* What synthesis costs, per template and variant, over every region made
+ * (live or retired): shown at the end of /proc/synth/regions. */
+static struct cost_stat {
+	const struct stencil *st;
+	const char *variant;
+	uint64_t made, min, total;
+} cost_stats[24];
+
+static void note_cost(const struct stencil *st, const char *variant, uint64_t cost)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(cost_stats); i++) {
+		struct cost_stat *c = &cost_stats[i];
+		if (c->st && (c->st != st || c->variant != variant))
+			continue;
+		if (!c->st) {
+			c->st = st;
+			c->variant = variant;
+			c->min = cost;
+		}
+		c->made++;
+		c->total += cost;
+		if (cost < c->min)
+			c->min = cost;
+		return;
+	}
 }
 
 /* Link r into *slot (one aligned store: a thread entering through the slot
@@ -350,6 +414,7 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 	}
 	r->cost_tsc = rdtsc() - t0;
 	total_synthesized++;
+	note_cost(r->st, r->variant, r->cost_tsc);
 }
 
 /* Synthesize t's handler for system call nr returning value; link it. */
@@ -756,6 +821,12 @@ size_t synth_format(char *buf, size_t size)
 		for (uint32_t i = 0; i < r->size; i++)
 			out(&f, " %02x", c[i]);
 		out(&f, "\n");
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(cost_stats) && cost_stats[i].st; i++) {
+		const struct cost_stat *c = &cost_stats[i];
+		out(&f, "cost %s %s made %llu min %llu mean %llu\n", c->st->name, c->variant,
+		    (unsigned long long)c->made, (unsigned long long)c->min,
+		    (unsigned long long)(c->total / c->made));
 	}
 	return f.len;
 }

@@ -6,7 +6,8 @@
  * the thread's kernel stack (a user access may fault, and the CPU pushes
  * the exception frame on the current stack), saves what the body may
  * clobber and the system call ABI preserves -- RDI, RSI, RDX; the bodies
- * are compiled with R8-R11 fixed, RCX and R11 are the syscall's own --
+ * may use no other register but RAX and RCX (the Makefile fixes the rest,
+ * so a body abandoned at a fault holds nothing of the user's) --
  * and calls the body with the C ABI (the 4th argument moves from R10 to
  * RCX). The body returns the result, or SYNTH_FALLBACK (-4096): then the
  * registers are restored and the generic path runs the call from the

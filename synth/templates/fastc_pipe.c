@@ -40,10 +40,10 @@ ASSUMES(fastc_pipe_read_spsc, "fd-is-pipe", "close,dup2,dup3,close_range,exec");
 ASSUMES(fastc_pipe_read_spsc, "one-reader", "fork,clone,thread,reopen");
 ASSUMES(fastc_pipe_read_mp, "fd-is-pipe", "close,dup2,dup3,close_range,exec");
 
+/* Hold the pipe for one step. A sleeper on lock_wq needs no check: it
+ * retries when it runs, and these bodies never sleep while holding. */
 static inline int pipe_take(struct pipe *p, int mp)
 {
-	if (pipe_waiters(&p->lock_wq))
-		return 0;
 	if (mp)
 		return !__atomic_exchange_n(&p->locked, 1, __ATOMIC_ACQUIRE);
 	return !__atomic_load_n(&p->locked, __ATOMIC_RELAXED);
@@ -60,9 +60,12 @@ static inline long pipe_write_body(const char *ubuf, size_t n, int mp)
 	struct pipe *p = (struct pipe *)HOLE_pipe;
 	long r = SYNTH_FALLBACK;
 	GAUGE(HOLE_counter);
-	if (n - 1 >= PIPE_BUF || !USER_RANGE_OK(ubuf, n) || !pipe_take(p, mp))
+	/* Cheapest and likeliest refusal first: a reader asleep on the pipe
+	 * (ping-pong traffic) needs the generic path's wake-up. */
+	if (pipe_waiters(&p->rd_wq) || n - 1 >= PIPE_BUF || !USER_RANGE_OK(ubuf, n) ||
+	    !pipe_take(p, mp))
 		return SYNTH_FALLBACK;
-	if (p->readers && !pipe_waiters(&p->rd_wq)) {
+	if (p->readers) {
 		char *dst = pipe_write_slot(p, n);
 		if (dst) {
 			USER_BEGIN();
@@ -82,10 +85,13 @@ static inline long pipe_read_body(char *ubuf, size_t n, int mp)
 	long r = SYNTH_FALLBACK;
 	size_t k;
 	GAUGE(HOLE_counter);
-	if (!n || !USER_RANGE_OK(ubuf, n) || !pipe_take(p, mp))
+	/* Cheapest and likeliest refusal first: an empty pipe (the generic
+	 * path blocks, says EOF or EAGAIN). */
+	if (p->head == p->tail || pipe_waiters(&p->wr_wq) || !n || !USER_RANGE_OK(ubuf, n) ||
+	    !pipe_take(p, mp))
 		return SYNTH_FALLBACK;
 	const char *src = pipe_read_slot(p, n, &k);
-	if (src && !pipe_waiters(&p->wr_wq) && (k == n || p->head - p->tail == k)) {
+	if (src && (k == n || p->head - p->tail == k)) {
 		USER_BEGIN();
 		fast_copy(ubuf, src, k);
 		USER_END();

@@ -28,8 +28,9 @@
  *
  * Fast bodies ("fastc_" templates) run under the frame of fast_frame.S:
  * on the thread's kernel stack, interrupts off, user RCX/R11/RSP parked.
- * They are compiled with r8-r11 fixed (the frame does not save them), may
- * not call anything, must check every user range themselves (USER_RANGE_OK)
+ * They are compiled with every register but RAX, RCX, RDX, RSI and RDI
+ * fixed (the frame saves only RDI, RSI, RDX, and an abandoned body must
+ * have nothing of the user's on its stack), may not call anything, must check every user range themselves (USER_RANGE_OK)
  * and touch user memory only between USER_BEGIN and USER_END. They return
  * the system call's result, or SYNTH_FALLBACK to run the generic path
  * instead -- which they must do before changing anything visible. A user

@@ -1,16 +1,18 @@
 #!/bin/bash
 # tests/busybox/run.sh - the BusyBox script suite.
 #
-#   tests/busybox/run.sh [--bless] [--kernel synthos|linux|both] [CASE...]
+#   tests/busybox/run.sh [--bless] [--kernel linux|synthos|synthos-off|both|all] [CASE...]
 #
 # Each case is tests/busybox/cases/NAME.sh (a BusyBox sh script) with its
 # expected output (stdout and stderr together) in NAME.expected; a case must
 # also exit 0. All cases run in ONE guest boot per kernel (tools/run-in-guest
-# --file), on synthos and on Debian's Linux 6.1 (the reference), the two
-# QEMUs side by side. Prints per case:
+# --file), on Debian's Linux 6.1 (the reference), on synthos and on synthos
+# with synth=off (generic paths only), the QEMUs side by side (default: all
+# three). Prints per case:
 #   PASS busybox-linux:NAME | FAIL busybox-linux:NAME: why   (Linux vs .expected)
 #   PASS busybox:NAME       | FAIL busybox:NAME: why         (synthos vs .expected
 #                                                            and vs Linux)
+#   PASS busybox-synthoff:NAME ...                            (the same, synth=off)
 # --bless writes NAME.expected from Linux's output (for a new case; read
 # it before committing). Outputs and console logs: build/test-logs/busybox/.
 # Environment: BB_TIMEOUT (whole guest run, default 900 s), BB_CASE_TIMEOUT
@@ -21,11 +23,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$LOGDIR/busybox
 mkdir -p "$out"
 
-bless= kernels="linux synthos"
+bless= kernels="linux synthos synthos-off"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--bless) bless=1; shift ;;
-	--kernel) case "$2" in both) kernels="linux synthos" ;; *) kernels=$2 ;; esac; shift 2 ;;
+	--kernel) case "$2" in both) kernels="linux synthos" ;; all) kernels="linux synthos synthos-off" ;;
+		  *) kernels=$2 ;; esac; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -44,9 +47,11 @@ make -s -C "$TOP" kernel guest >&2 || { fail busybox:build "make kernel guest fa
 
 # run KERNEL: one boot, all cases; then split into $out/KERNEL/NAME.{out,status}.
 run() {
-	local k=$1 d=$out/$1
+	local k=$1 d=$out/$1 kopt=(--kernel "$1")
+	# synthos-off: the same kernel with synth=off (generic paths only)
+	[ "$k" = synthos-off ] && kopt=(--kernel synthos --append synth=off)
 	rm -rf "$d"; mkdir -p "$d"
-	"$TOP/tools/run-in-guest" --no-build --kernel "$k" --timeout "${BB_TIMEOUT:-900}" \
+	"$TOP/tools/run-in-guest" --no-build "${kopt[@]}" --timeout "${BB_TIMEOUT:-900}" \
 		--log "$out/$k.console.log" \
 		--file "$here/cases:bb" --file "$here/guest-run.sh:bb-run.sh" \
 		-- env BB_CASE_TIMEOUT="${BB_CASE_TIMEOUT:-120}" sh /root/bb-run.sh /root/bb "${cases[@]}" \
@@ -114,7 +119,10 @@ for c in "${cases[@]}"; do
 		verdict busybox-linux linux "$c" ;;
 	esac
 done
+ref=; case " $kernels " in *" linux "*) ref=linux ;; esac
 case " $kernels " in *" synthos "*)
-	ref=; case " $kernels " in *" linux "*) ref=linux ;; esac
 	for c in "${cases[@]}"; do verdict busybox synthos "$c" $ref; done ;;
+esac
+case " $kernels " in *" synthos-off "*)
+	for c in "${cases[@]}"; do verdict busybox-synthoff synthos-off "$c" $ref; done ;;
 esac

@@ -15,6 +15,11 @@
 #                    slow sets, timeouts x4 for TCG; the slow set adds only
 #                    about 10 s on Linux)
 #   DIFF_TIMEOUT     timeout of a usertests run in seconds (default 1200)
+#   DIFF_SYNTHOFF    1 (default when testing build/synthos.elf): usertests
+#                    also run on synthos with synth=off, as a third side,
+#                    compared with Linux as "diff-synthoff:NAME" -- so the
+#                    generic paths alone and the synthesized ones both give
+#                    Linux's results
 #
 # Not part of tests/run-all (yet). Run by hand: tests/guest/diff.sh
 # Outputs and console logs: build/test-logs/guest/diff-*.
@@ -26,15 +31,21 @@ KTEST=${DIFF_KERNEL:-build/synthos.elf}
 UTARGS=${DIFF_USERTESTS:--a -T 4}
 UTTIMEOUT=${DIFF_TIMEOUT:-1200}
 
-# rig SIDE NAME TIMEOUT -- CMD...: SIDE is ref (Linux) or test (synthos).
+SYNTHOFF=${DIFF_SYNTHOFF:-}
+[ -z "$SYNTHOFF" ] && [ "$KTEST" = build/synthos.elf ] && SYNTHOFF=1
+
+# rig SIDE NAME TIMEOUT -- CMD...: SIDE is ref (Linux), test (synthos) or
+# off (synthos with synth=off).
 # Output in $G/diff-NAME.SIDE.out, exit status in .status, console log in
 # .console, run-in-guest's messages in .err.
 rig() {
 	local side=$1 name=$2 timeout=$3 kernel
 	shift 3
+	local extra=()
 	[ "$side" = ref ] && kernel=$KREF || kernel=$KTEST
+	[ "$side" = off ] && extra=(--append synth=off)
 	local base=$G/diff-$name.$side
-	"$TOP/tools/run-in-guest" --no-build --kernel "$kernel" --timeout "$timeout" \
+	"$TOP/tools/run-in-guest" --no-build --kernel "$kernel" "${extra[@]}" --timeout "$timeout" \
 		--log "$base.console" "$@" > "$base.out" 2> "$base.err"
 	echo $? > "$base.status"
 }
@@ -136,11 +147,11 @@ results() {
 	}
 	END { for (i = 0; i < n; i++) print order[i] "\t" res[order[i]] }' "$1"
 }
-if [ -x "$TOP/build/user/usertests" ]; then
-	# shellcheck disable=SC2086
-	both usertests "$UTTIMEOUT" -- usertests $UTARGS
+# usertests_side SIDE PREFIX: one check per test of SIDE against Linux.
+usertests_side() {
+	local side=$1 prefix=$2 n r t rs ts line
 	declare -A ref_res=() test_res=()
-	names=()
+	local names=()
 	while IFS=$'\t' read -r n line; do
 		ref_res[$n]=$line
 		names+=("$n")
@@ -148,25 +159,38 @@ if [ -x "$TOP/build/user/usertests" ]; then
 	while IFS=$'\t' read -r n line; do
 		[ -n "${ref_res[$n]+x}" ] || names+=("$n")
 		test_res[$n]=$line
-	done < <(results "$G/diff-usertests.test.out")
-	[ ${#names[@]} -gt 0 ] || fail diff:usertests "no results from Linux: $(summary usertests ref)"
+	done < <(results "$G/diff-usertests.$side.out")
+	[ ${#names[@]} -gt 0 ] || fail "$prefix:usertests" "no results from Linux: $(summary usertests ref)"
 	for n in "${names[@]}"; do
 		r=${ref_res[$n]:-} t=${test_res[$n]:-}
 		if [ -z "$t" ]; then
-			fail "diff:$n" "no result on synthos (its run: $(summary usertests test))"
+			fail "$prefix:$n" "no result on synthos (its run: $(summary usertests "$side"))"
 		elif [ -z "$r" ]; then
-			fail "diff:$n" "no result on Linux (its run: $(summary usertests ref))"
+			fail "$prefix:$n" "no result on Linux (its run: $(summary usertests ref))"
 		elif [ "$r" = "$t" ]; then
-			pass "diff:$n"
+			pass "$prefix:$n"
 		else
-			fail "diff:$n" "Linux: \"$r\", synthos: \"$t\""
+			fail "$prefix:$n" "Linux: \"$r\", synthos: \"$t\""
 		fi
 	done
-	rs=$(cat "$G/diff-usertests.ref.status") ts=$(cat "$G/diff-usertests.test.status")
+	rs=$(cat "$G/diff-usertests.ref.status") ts=$(cat "$G/diff-usertests.$side.status")
 	if [ "$rs" = "$ts" ]; then
-		pass diff:usertests-status
+		pass "$prefix:usertests-status"
 	else
-		fail diff:usertests-status "Linux $rs, synthos $(summary usertests test)"
+		fail "$prefix:usertests-status" "Linux $rs, synthos $(summary usertests "$side")"
 	fi
+}
+if [ -x "$TOP/build/user/usertests" ]; then
+	# shellcheck disable=SC2086
+	rig ref usertests "$UTTIMEOUT" -- usertests $UTARGS &
+	# shellcheck disable=SC2086
+	rig test usertests "$UTTIMEOUT" -- usertests $UTARGS &
+	if [ "$SYNTHOFF" = 1 ]; then
+		# shellcheck disable=SC2086
+		rig off usertests "$UTTIMEOUT" -- usertests $UTARGS &
+	fi
+	wait
+	usertests_side test diff
+	[ "$SYNTHOFF" = 1 ] && usertests_side off diff-synthoff
 fi
 exit 0

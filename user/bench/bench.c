@@ -209,6 +209,29 @@ static void pipe_4k(long n) { for (long i = 0; i < n; i++) { write(pipefd[1], bu
 static void pipe_4k_stub(long n) { for (long i = 0; i < n; i++) { stub_write(pipefd[1], buf4k, 4096); stub_read(pipefd[0], buf4k, 4096); } }
 
 static void open_close_null(long n) { for (long i = 0; i < n; i++) close(open("/dev/null", O_RDONLY)); }
+/* A short-lived descriptor that is used: on synthos the first write is
+ * generic and synthesizes the descriptor's write, the second runs it, the
+ * close retires it -- the whole life of a lazily synthesized region. */
+static void open_write2_close_null(long n)
+{
+	char c = 0;
+	for (long i = 0; i < n; i++) {
+		int fd = open("/dev/null", O_WRONLY);
+		write(fd, &c, 1);
+		write(fd, &c, 1);
+		close(fd);
+	}
+}
+static void open_write2_close_null_stub(long n)
+{
+	char c = 0;
+	for (long i = 0; i < n; i++) {
+		int fd = stub_open("/dev/null", O_WRONLY);
+		stub_write(fd, &c, 1);
+		stub_write(fd, &c, 1);
+		stub_close(fd);
+	}
+}
 static void open_close_null_stub(long n) { for (long i = 0; i < n; i++) stub_close(stub_open("/dev/null", O_RDONLY)); }
 
 #define MEMFILE "/tmp/bench.file"
@@ -433,6 +456,7 @@ static const struct op ops[] = {
 	{ "pipe_4k_write_read", 5000, open_pipe, pipe_4k, pipe_4k_stub, close_pipe, 0 },
 	{ "pipe_pingpong_rtt", 2000, pingpong_setup, pingpong, pingpong_stub, pingpong_teardown, 0 },
 	{ "open_close_dev_null", 5000, NULL, open_close_null, open_close_null_stub, NULL, 0 },
+	{ "open_write2_close_dev_null", 2000, NULL, open_write2_close_null, open_write2_close_null_stub, NULL, 0 },
 	{ "open_close_mem_file", 5000, make_file, open_close_file, open_close_file_stub, drop_file, 0 },
 	{ "open_close_fresh_file", 600, fresh_setup_all, open_fresh, open_fresh_stub, fresh_teardown, 1 },
 	{ "stat_mem_file", 5000, make_file, stat_file, stat_stub, drop_file, 0 },
@@ -485,6 +509,29 @@ static void run_op(const struct op *o)
 	fflush(stdout);
 }
 
+/*
+ * On synthos: what synthesizing a region costs, per template and variant,
+ * from the "cost" lines at the end of /proc/synth/regions (TSC ticks, so
+ * instructions under -icount; min over every region made since boot, and
+ * the mean). Printed as "synth TEMPLATE VARIANT MIN MEAN MADE"; nothing on
+ * a kernel without /proc/synth.
+ */
+static void synth_costs(void)
+{
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char tpl[64], var[16];
+		unsigned long long made, min, mean;
+		if (sscanf(line, "cost %63s %15s made %llu min %llu mean %llu", tpl, var, &made, &min,
+			   &mean) == 5)
+			printf("synth %s %s %llu %llu %llu\n", tpl, var, min, mean, made);
+	}
+	fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "-l") == 0) {
@@ -520,5 +567,6 @@ int main(int argc, char **argv)
 		if (wanted)
 			run_op(&ops[i]);
 	}
+	synth_costs();
 	return 0;
 }
