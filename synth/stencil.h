@@ -28,7 +28,8 @@ enum hole_id {
 	HOLE_body,              /* fastc_frame: the body it calls (frame + size) */
 	HOLE_fdvec,             /* fast_fd: the thread's per-descriptor vector */
 	HOLE_pipe,              /* fastc_pipe_*: the pipe */
-	HOLE_file,              /* fastc_ramfs_*: the open file */
+	HOLE_file,              /* fastc_ramfs_*, fast_direct: the open file */
+	HOLE_handler,           /* fast_direct: the C handler it binds */
 	HOLE_smap,              /* HOLE_SMAP sites (no value) */
 	HOLE_NR
 };

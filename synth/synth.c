@@ -37,6 +37,7 @@
  *              re-parenting (the parent exited): synth_event_reparent()
  *              re-synthesizes getppid for every thread of the child.
  */
+#include <synthos/devices.h>
 #include <synthos/errno.h>
 #include <synthos/format.h>
 #include <synthos/list.h>
@@ -517,6 +518,7 @@ struct fd_choice {
 	unsigned assumptions;
 	struct pipe *pipe;
 	uint64_t object_hole, object;
+	uint64_t handler;                 /* fast_direct: the C handler */
 };
 
 /* Can only this thread use this side of the pipe? One open file on the
@@ -550,11 +552,43 @@ static bool choose_pipe(struct fd_choice *c, struct file *f, int nr, bool spsc)
 	return true;
 }
 
+/*
+ * Direct handlers for fast_direct.S: the generic do_rw after its
+ * descriptor lookup, with the file folded in. The reference taken here is
+ * the one fget_io would have taken: a thread asleep in the handler keeps
+ * the file even if another thread closes the descriptor meanwhile.
+ */
+static long synth_direct_write(void *file, uint64_t fd, uint64_t buf, uint64_t n)
+{
+	struct file *f = file_get(file);
+	long r = rw_file(f, (char *)buf, n, NULL, true);
+	file_put(f);
+	return r;
+}
+
+static long synth_direct_read(void *file, uint64_t fd, uint64_t buf, uint64_t n)
+{
+	struct file *f = file_get(file);
+	long r = rw_file(f, (char *)buf, n, NULL, false);
+	file_put(f);
+	return r;
+}
+
 /* Which template serves call nr on file f, if any. */
 static bool choose(struct fd_choice *c, struct file *f, int nr)
 {
 	struct inode *ino = f->inode;
 	memset(c, 0, sizeof(*c));
+	if (tty_file_is_console(f) && (nr == NR_read || nr == NR_write) &&
+	    (nr == NR_write ? file_writable(f) : file_readable(f))) {
+		c->st = &stencil_fast_direct;
+		c->variant = "direct";
+		c->assumptions = ASSUME_FD_FILE;
+		c->object_hole = HOLE_file;
+		c->object = (uint64_t)f;
+		c->handler = nr == NR_write ? (uint64_t)synth_direct_write : (uint64_t)synth_direct_read;
+		return true;
+	}
 	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 3) && nr == NR_write && file_writable(f)) {
 		c->st = &stencil_fast_write_null;
 		c->variant = "leaf";
@@ -590,6 +624,7 @@ static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice
 	values[HOLE_value] = (uint64_t)(uint32_t)fd;
 	if (c->object_hole)
 		values[c->object_hole] = c->object;
+	values[HOLE_handler] = c->handler;
 	struct region *r = slot ? region_make(t, nr, c->st, c->framed, values) : NULL;
 	if (!r) {
 		if (old) {                       /* cannot replace it: go generic */

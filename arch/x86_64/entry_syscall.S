@@ -70,6 +70,31 @@ return_to_user:
 	iretq
 
 /*
+ * A synthesized direct call (synth/templates/fast_direct.S): the generic
+ * frame, then syscall_direct_dispatch calls the handler the region folded
+ * in (left in RCX, kept in the frame's RCX slot until the dispatcher
+ * restores the user RIP there) with its object (the per-CPU direct slot).
+ */
+	.globl syscall_direct
+syscall_direct:
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KERNEL_RSP, %rsp
+	pushq $USER_DS                  /* ss */
+	pushq %gs:PERCPU_USER_RSP       /* rsp */
+	pushq %r11                      /* rflags */
+	pushq $USER_CS                  /* cs */
+	pushq %gs:PERCPU_SCRATCH        /* rip */
+	pushq %rax                      /* error_code: orig_rax */
+	pushq $VEC_SYSCALL              /* vector */
+	push_regs
+	xorl %ebp, %ebp
+	movq %rsp, %rdi
+	movq %gs:PERCPU_DIRECT, %rsi
+	sti
+	call syscall_direct_dispatch
+	jmp return_to_user
+
+/*
  * A synthesized fast body's user access faulted beyond repair (see
  * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's four
  * slots at the kernel stack top and clears AC). Restore the user

@@ -43,6 +43,7 @@ STATIC_ASSERT(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "p
 STATIC_ASSERT(__builtin_offsetof(struct percpu, cur) == PERCPU_CURRENT, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, fast_table) == PERCPU_FAST_TABLE, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, direct) == PERCPU_DIRECT, "percpu layout");
 
 void percpu_init(void)
 {
@@ -121,6 +122,26 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = (uint64_t)t->vtable[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	else
 		f->rax = (uint64_t)-ENOSYS;
+	exit_to_user_mode(f);
+}
+
+/*
+ * A synthesized direct call (synth/templates/fast_direct.S via
+ * syscall_direct): the full frame and exit work of the generic path, but
+ * the handler and its object were folded in for one descriptor, so no
+ * table lookup and no descriptor lookup. The entry left the handler in the
+ * frame's RCX slot; the user RIP goes back there, as the generic entry
+ * saves it.
+ */
+void syscall_direct_dispatch(struct trap_frame *f, void *obj)
+{
+	struct task *t = current;
+	long (*fn)(void *, uint64_t, uint64_t, uint64_t) =
+		(long (*)(void *, uint64_t, uint64_t, uint64_t))f->rcx;
+
+	t->regs = f;
+	f->rcx = f->rip;
+	f->rax = (uint64_t)fn(obj, f->rdi, f->rsi, f->rdx);
 	exit_to_user_mode(f);
 }
 

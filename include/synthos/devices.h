@@ -221,6 +221,9 @@ void tty_session_leader_exit(int sid);
 /* The console terminal's controlling session (0: none) and foreground
  * process group (for /proc/<pid>/stat's tty_nr and tpgid). */
 int tty_console_session(int *pgrp);
+/* f is open on the console terminal (/dev/console, /dev/tty, /dev/ttyS0). */
+struct file;
+bool tty_file_is_console(const struct file *f);
 
 /* ---- /proc (procfs.c) ---- */
 void procfs_init(void);

@@ -317,6 +317,9 @@ void file_put(struct file *f);
 struct file *vfs_open(const char *path, int flags, int mode, int *err);
 /* Reads up to n bytes at off into kernel memory; bytes read or -errno. */
 ssize_t kernel_read(struct file *f, void *buf, size_t n, uint64_t off);
+/* read/write/pread64/pwrite64 on a file already looked up (pos NULL: the
+ * file position); kernel/fs/read_write.c. */
+ssize_t rw_file(struct file *f, char *ubuf, size_t count, const int64_t *pos, bool write);
 /* Is f a regular file the current process may execute? 0 or -EACCES. */
 int vfs_may_exec(struct file *f);
 /* For MAP_PRIVATE file mappings: fill one page (zeroes past EOF). 0 or -errno. */

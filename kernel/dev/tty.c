@@ -557,6 +557,11 @@ static const struct file_ops ttys0_ops = {
 	.ioctl = tty_ioctl, .poll = tty_poll,
 };
 
+bool tty_file_is_console(const struct file *f)
+{
+	return f->ops == &console_ops || f->ops == &ttys0_ops;
+}
+
 int tty_console_session(int *pgrp)
 {
 	if (!tty_ready) {

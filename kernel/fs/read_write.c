@@ -67,18 +67,15 @@ static void touch_atime(struct inode *ino)
 		ino->atime = now;
 }
 
-/* pos NULL: the file position. Linux's order for pread/pwrite: a negative
- * offset (EINVAL) before the descriptor, an unseekable file (ESPIPE)
- * before the access mode. */
-static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool write)
+/*
+ * Everything read/write/pread64/pwrite64 do once they hold the file; pos
+ * NULL: the file position. Shared by do_rw and the synthesized direct
+ * calls (synth/synth.c, fast_direct.S), which fold the descriptor lookup
+ * away but must do the rest exactly as here.
+ */
+ssize_t rw_file(struct file *f, char *ubuf, size_t count, const int64_t *pos, bool write)
 {
-	struct file *f;
 	ssize_t r = 0;
-	if (pos && *pos < 0)
-		return -EINVAL;
-	f = fget_io(fd);
-	if (!f)
-		return -EBADF;
 	if (pos && !f->ops->llseek)
 		r = -ESPIPE;
 	if (!r)
@@ -93,11 +90,24 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 		r = rw_op(f, &u, count, &p, write);
 		if (!pos)
 			f->pos = p;
-		if (r >= 0 && synth_enabled)
-			synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 		if (r > 0 && !write && S_ISREG(f->inode->mode))
 			touch_atime(f->inode);
 	}
+	return r;
+}
+
+/* Linux's order for pread/pwrite: a negative offset (EINVAL) before the
+ * descriptor, an unseekable file (ESPIPE) before the access mode. */
+static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool write)
+{
+	if (pos && *pos < 0)
+		return -EINVAL;
+	struct file *f = fget_io(fd);
+	if (!f)
+		return -EBADF;
+	ssize_t r = rw_file(f, ubuf, count, pos, write);
+	if (r >= 0 && synth_enabled)
+		synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 	file_put(f);
 	return r;
 }

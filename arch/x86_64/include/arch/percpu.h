@@ -14,6 +14,7 @@
 #define PERCPU_CURRENT    16
 #define PERCPU_SCRATCH    24
 #define PERCPU_FAST_TABLE 32
+#define PERCPU_DIRECT     40
 
 #ifndef __ASSEMBLY__
 #include <synthos/types.h>
@@ -26,6 +27,7 @@ struct percpu {
 	struct task *cur;          /* the running thread ("current") */
 	uint64_t scratch;          /* the user RIP (RCX) across the fast-table jump */
 	const uint64_t *fast_table;/* the running thread's entry table (entry_syscall.S) */
+	void *direct;              /* the object of a synthesized direct call (fast_direct.S) */
 };
 
 extern struct percpu percpu0;
