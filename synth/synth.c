@@ -66,6 +66,11 @@ void syscall_slow(void);                         /* entry_syscall.S */
 #define SLOT              128
 #define NSLOTS            (SYNTH_CACHE_SIZE / SLOT)
 #define SLOTS_PER_PAGE    (PAGE_SIZE / SLOT)
+/* The gauge area, right above the cache: one 8-byte call counter per slot
+ * (a region uses its first slot's), mapped read+write and never executable,
+ * within rel32 reach of the code so a stencil counts with one
+ * `incq counter(%rip)`. */
+#define SYNTH_GAUGE_BASE  (SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
 
 enum assumption {
 	ASSUME_PID_FIXED = 1 << 0,
@@ -95,7 +100,6 @@ struct region {
 	uint64_t values[HOLE_NR];
 	uint64_t code;                   /* executable address */
 	uint32_t size;
-	uint64_t calls;                  /* the gauge the code increments */
 	uint64_t cost_tsc;               /* synthesis cost in TSC ticks */
 	unsigned assumptions;
 	unsigned invalidations;          /* times its predecessors were replaced */
@@ -145,10 +149,31 @@ static int map_cache_page(uint64_t va)
 	if (!pg)
 		return -ENOMEM;
 	memset(page_to_virt(pg), 0xcc, PAGE_SIZE);         /* int3 filler */
+	uint64_t k = (va - SYNTH_CACHE_BASE) / PAGE_SIZE;
+	if (k % (PAGE_SIZE / 8 / SLOTS_PER_PAGE) == 0) {     /* a new page of gauges */
+		struct page *gp = alloc_pages(0);
+		if (!gp) {
+			free_pages(pg, 0);
+			return -ENOMEM;
+		}
+		memset(page_to_virt(gp), 0, PAGE_SIZE);
+		if (kernel_map_page(SYNTH_GAUGE_BASE + k * SLOTS_PER_PAGE * 8, page_to_phys(gp),
+				    KMAP_WRITE)) {
+			free_pages(gp, 0);
+			free_pages(pg, 0);
+			return -ENOMEM;
+		}
+	}
 	int r = kernel_map_page(va, page_to_phys(pg), KMAP_EXEC);
 	if (!r)
-		cache_alias[(va - SYNTH_CACHE_BASE) / PAGE_SIZE] = page_to_virt(pg);
+		cache_alias[k] = page_to_virt(pg);
 	return r;
+}
+
+/* The call counter of the region whose code starts at code. */
+static uint64_t *gauge_of(uint64_t code)
+{
+	return (uint64_t *)(SYNTH_GAUGE_BASE + (code - SYNTH_CACHE_BASE) / SLOT * 8);
 }
 
 /* Unaligned stores into code, inline (memcpy is a call in this kernel). */
@@ -356,7 +381,8 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 		kmem_cache_free(region_cache, r);
 		return NULL;
 	}
-	values[HOLE_counter] = (uint64_t)&r->calls;
+	values[HOLE_counter] = (uint64_t)gauge_of(r->code);
+	*gauge_of(r->code) = 0;
 	values[HOLE_body] = r->code + r->body_off;
 	for (int i = 0; i < HOLE_NR; i++)
 		r->values[i] = values[i];
@@ -834,7 +860,7 @@ size_t synth_format(char *buf, size_t size)
 			ksnprintf(fd, sizeof(fd), "%d", r->fd);
 		out(&f, "%-5d %-6d %-8s %-4s %-22s %-7s %#-18llx %4u %10llu %8llu %5u ", r->id,
 		    r->owner->tid, syscall_names[r->nr], fd, r->st->name, r->variant,
-		    (unsigned long long)r->code, r->size, (unsigned long long)r->calls,
+		    (unsigned long long)r->code, r->size, (unsigned long long)*gauge_of(r->code),
 		    (unsigned long long)r->cost_tsc, r->invalidations);
 		bool any = false;
 		for (unsigned a = 0; a < ARRAY_SIZE(assumption_names); a++)
@@ -908,7 +934,7 @@ long synth_region_info(int id, char *buf, size_t size)
 	out(&f, "id: %d\nthread: %d\nsyscall: %s\ntemplate: %s\nvariant: %s\n", r->id,
 	    r->owner->tid, syscall_names[r->nr], r->st->name, r->variant);
 	out(&f, "code: %#llx\nsize: %u\ncalls: %llu\ncost: %llu\ninvalidations: %u\n",
-	    (unsigned long long)r->code, r->size, (unsigned long long)r->calls,
+	    (unsigned long long)r->code, r->size, (unsigned long long)*gauge_of(r->code),
 	    (unsigned long long)r->cost_tsc, r->invalidations);
 	out(&f, "fd: %d\nbody offset: %u\naborts: %u\nassumptions:", r->fd, r->body_off, r->aborts);
 	for (unsigned a = 0; a < ARRAY_SIZE(assumption_names); a++)
@@ -938,14 +964,17 @@ KTEST(synth_instantiate_and_run)
 {
 	uint64_t code = cache_alloc(stencil_tpl_const.size);
 	KT_CHECK(code != 0);
-	uint64_t calls = 0, values[HOLE_NR] = { 0 };
+	uint64_t values[HOLE_NR] = { 0 };
 	values[HOLE_value] = 0x1234567890abcdefULL;
-	values[HOLE_counter] = (uint64_t)&calls;
+	values[HOLE_counter] = (uint64_t)gauge_of(code);
+	*gauge_of(code) = 0;
 	KT_CHECK_EQ(instantiate(&stencil_tpl_const, values, code), 0);
 	long (*fn)(void) = (long (*)(void))code;
 	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
 	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
-	KT_CHECK_EQ(calls, 2);                         /* the gauge counted */
+	KT_CHECK_EQ(*gauge_of(code), 2);               /* the gauge counted */
+	uint64_t gpte = kernel_pte((uint64_t)gauge_of(code));
+	KT_CHECK((gpte & PTE_W) && (!cpu_features.nx || (gpte & PTE_NX)));  /* data, never code */
 	uint32_t csize = stencil_tpl_const.size;
 	/* W^X: executable where it runs, writable only through the alias. */
 	uint64_t pte = kernel_pte(code);

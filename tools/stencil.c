@@ -16,8 +16,9 @@
  * literals), a relocation against a defined symbol, an unknown type -- is
  * an error: the stencil would not be position-independent in the way the
  * patcher assumes. Fast bodies (functions named fastc_*) run with R8-R11
- * holding user registers and may not call anything: a rel32 hole in one
- * is an error too.
+ * holding user registers and may not call anything: a rel32 hole against
+ * a kernel symbol in one is an error too (a rel32 hole against a HOLE_,
+ * such as the gauge's RIP-relative counter, is data and fine).
  *
  * Two more things are read from the object:
  *   labels synth_site_stac_N / synth_site_clac_N (template.h USER_BEGIN,
@@ -228,7 +229,8 @@ static void process(FILE *out, const char *obj)
 					f = &funcs[k];
 			if (!f)
 				die(obj, "relocation outside any function (%s)", sname);
-			if (strncmp(f->name, "fastc_", 6) == 0 && strcmp(kind, "HOLE_REL32") == 0)
+			if (strncmp(f->name, "fastc_", 6) == 0 && strcmp(kind, "HOLE_REL32") == 0 &&
+			    strncmp(sname, "HOLE_", 5) != 0)
 				die(obj, "fast body calls or jumps to %s: fastc_ bodies may not call out", sname);
 			struct hole *h = add_hole(obj, f);
 			h->offset = r.r_offset - f->start;

@@ -20,8 +20,7 @@
 	.globl fast_direct
 	.type fast_direct, @function
 fast_direct:
-	movabs $HOLE_counter, %rcx      /* the region's gauge */
-	incq (%rcx)
+	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
 	movabs $HOLE_file, %rcx         /* the object, for the handler */
 	movq %rcx, %gs:PERCPU_DIRECT
 	movabs $HOLE_handler, %rcx      /* the handler; the frame keeps it in RCX */

@@ -63,9 +63,11 @@ static inline int USER_RANGE_OK(const void *p, unsigned long n)
 	return a <= USER_TOP && n <= USER_TOP - a;
 }
 
-/* A Synthesis gauge: count a call with one instruction (not atomic: a
- * statistic, and one CPU). */
-#define GAUGE(counter) __asm__ __volatile__("incq (%0)" : : "r"(counter) : "memory")
+/* A Synthesis gauge: count a call with one instruction. The region's
+ * counter lives in the gauge area beside the code cache, so it is reached
+ * RIP-relative (a rel32 hole) without loading its address first. Not
+ * atomic: a statistic, and one CPU. */
+#define GAUGE(counter) __asm__ __volatile__("incq " #counter "(%%rip)" ::: "memory")
 
 /*
  * Open and close user access (SMAP). Each is a site the synthesizer
