@@ -13,6 +13,7 @@
 #include <synthos/page_alloc.h>
 #include <synthos/panic.h>
 #include <synthos/proc.h>
+#include <synthos/synth.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
 #include <synthos/time.h>
@@ -179,17 +180,27 @@ void proc_set_cmdline(struct proc *p, const char *args, size_t len)
 
 /* ---- identity system calls ---- */
 
-SYSCALL_DEFINE0(getpid) { return current->proc->pid; }
-SYSCALL_DEFINE0(gettid) { return current->tid; }
+/* The process constants. Each answer is also handed to the synthesizer,
+ * which folds it into the thread's own code for the next calls (synth.c);
+ * these generic handlers then run once per thread. */
+static long constant(int nr, long value)
+{
+	if (synth_enabled)
+		synth_note_const(nr, (uint64_t)value);
+	return value;
+}
+
+SYSCALL_DEFINE0(getpid) { return constant(39, current->proc->pid); }
+SYSCALL_DEFINE0(gettid) { return constant(186, current->tid); }
 SYSCALL_DEFINE0(getppid)
 {
 	struct proc *parent = current->proc->parent;
-	return parent ? parent->pid : 0;
+	return constant(110, parent ? parent->pid : 0);
 }
-SYSCALL_DEFINE0(getuid) { return 0; }
-SYSCALL_DEFINE0(geteuid) { return 0; }
-SYSCALL_DEFINE0(getgid) { return 0; }
-SYSCALL_DEFINE0(getegid) { return 0; }
+SYSCALL_DEFINE0(getuid) { return constant(102, 0); }
+SYSCALL_DEFINE0(geteuid) { return constant(107, 0); }
+SYSCALL_DEFINE0(getgid) { return constant(104, 0); }
+SYSCALL_DEFINE0(getegid) { return constant(108, 0); }
 
 SYSCALL_DEFINE3(getresuid, uint32_t *, r, uint32_t *, e, uint32_t *, s)
 {

@@ -680,14 +680,20 @@ void synth_note_rw(int fd, struct file *f, int nr)
 {
 	struct task *t = current;
 	struct fd_choice c;
-	if (!synth_enabled || !synth_fast || !t->proc || fd < 0 || fd >= SYNTH_FD_MAX ||
-	    fd_call_index(nr) < 0)
+	int k = fd_call_index(nr);
+	if (!synth_fast || !t->proc || fd < 0 || fd >= SYNTH_FD_MAX || k < 0 ||
+	    (f->synth_untemplated & (1u << k)))
 		return;
-	if (t->synth_fdvec &&
-	    t->synth_fdvec[fd_call_index(nr) * SYNTH_FD_MAX + fd] != (uint64_t)syscall_slow)
+	if (t->synth_fdvec && t->synth_fdvec[k * SYNTH_FD_MAX + fd] != (uint64_t)syscall_slow)
 		return;                          /* it has one (and fell back this time) */
-	if (fdtable_file(t->proc->files, fd) != f || !choose(&c, f, nr))
+	if (fdtable_file(t->proc->files, fd) != f)
 		return;
+	if (!choose(&c, f, nr)) {
+		/* Whether a template serves (file, call) depends on the file
+		 * alone: remember, so its next calls do not ask again. */
+		f->synth_untemplated |= (uint8_t)(1u << k);
+		return;
+	}
 	synthesize_fd(t, nr, fd, &c, NULL, rdtsc());
 }
 
@@ -745,28 +751,40 @@ void synth_event_pipe_open(struct pipe *p)
 	}
 }
 
-/*
- * A user access in a fast body faulted and the fault handler could not
- * repair it (no mapping, no permission). If rip is inside a framed region,
- * drop the lock its body may hold and say so: the handler then resumes at
- * synth_fast_abort, which restores the frame and takes the generic path,
- * where the same access gives EFAULT the generic way.
- */
-bool synth_fault_in_body(uint64_t rip)
+/* The framed region whose C body contains rip, or NULL. */
+static struct region *body_at(uint64_t rip)
 {
 	if (rip < SYNTH_CACHE_BASE || rip >= SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
-		return false;
+		return NULL;
 	struct list_head *pos;
 	list_for_each(pos, &regions) {
 		struct region *r = list_entry(pos, struct region, link);
-		if (rip >= r->code + r->body_off && rip < r->code + r->size && r->body_off) {
-			if (r->abort_unlock)
-				__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
-			r->aborts++;
-			return true;
-		}
+		if (r->body_off && rip >= r->code + r->body_off && rip < r->code + r->size)
+			return r;
 	}
-	return false;
+	return NULL;
+}
+
+bool synth_body_at(uint64_t rip)
+{
+	return body_at(rip) != NULL;
+}
+
+/*
+ * A user access in the fast body at rip faulted and the memory code could
+ * not repair it (no mapping, no permission): the fault handler abandons
+ * the body and resumes at synth_fast_abort, which restores the frame and
+ * takes the generic path, where the same access gives EFAULT the generic
+ * way. Drop the lock the body may hold (the mp pipe variant) first.
+ */
+void synth_abandon_body(uint64_t rip)
+{
+	struct region *r = body_at(rip);
+	if (!r)
+		return;
+	if (r->abort_unlock)
+		__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
+	r->aborts++;
 }
 
 /* System call numbers (kernel/syscalls.tbl). */
@@ -778,18 +796,26 @@ bool synth_fault_in_body(uint64_t rip)
 #define NR_getppid 110
 #define NR_gettid  186
 
+/*
+ * Process constants are synthesized lazily too: the generic handler calls
+ * synth_note_const after answering, and the thread's next call runs the
+ * region. Eagerly, seven regions per program start cost about 8,000
+ * instructions, which fork+exit and thread creation paid whether or not the
+ * program ever asked (make bench measured fork+_exit+wait 10k dearer).
+ */
+void synth_note_const(int nr, uint64_t value)
+{
+	struct task *t = current;
+	if (!synth_enabled || !t->proc || find_region(t, nr))
+		return;
+	unsigned assumptions = nr == NR_getppid ? ASSUME_PARENT :
+			       (nr == NR_getpid || nr == NR_gettid) ? ASSUME_PID_FIXED : 0;
+	synthesize_const(t, nr, value, assumptions);
+}
+
 void synth_thread_start(struct task *t)
 {
-	if (!synth_enabled || !t->proc)
-		return;
-	struct proc *p = t->proc;
-	synthesize_const(t, NR_getpid, (uint64_t)p->pid, ASSUME_PID_FIXED);
-	synthesize_const(t, NR_gettid, (uint64_t)t->tid, ASSUME_PID_FIXED);
-	synthesize_const(t, NR_getppid, p->parent ? (uint64_t)p->parent->pid : 0, ASSUME_PARENT);
-	synthesize_const(t, NR_getuid, 0, 0);
-	synthesize_const(t, NR_geteuid, 0, 0);
-	synthesize_const(t, NR_getgid, 0, 0);
-	synthesize_const(t, NR_getegid, 0, 0);
+	(void)t;        /* nothing until the thread calls: see synth_note_const */
 }
 
 void synth_thread_exit(struct task *t)

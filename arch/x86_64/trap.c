@@ -147,19 +147,20 @@ void synth_fast_abort(void);            /* entry_syscall.S */
  */
 static bool kernel_fault_fixup(struct trap_frame *f)
 {
-	uint64_t fixup = extable_fixup(f->rip);
-	if (!fixup && read_cr2() < USER_TOP && synth_fault_in_body(f->rip))
-		fixup = (uint64_t)synth_fast_abort;
-	if (!fixup)
-		return false;
 	uint64_t cr2 = read_cr2();
+	uint64_t fixup = extable_fixup(f->rip);
+	bool body = !fixup && cr2 < USER_TOP && synth_body_at(f->rip);
+	if (!fixup && !body)
+		return false;
 	if (cr2 < USER_TOP && !(f->error_code & 1) &&
 	    mm_handle_fault(cr2, f->error_code & 2, false) == 0)
 		return true;                    /* paged in: retry */
 	if (cr2 < USER_TOP && (f->error_code & 1) && (f->error_code & 2) &&
 	    mm_handle_fault(cr2, true, false) == 0)
 		return true;                    /* copy-on-write: retry */
-	if (fixup == (uint64_t)synth_fast_abort) {
+	if (body) {
+		synth_abandon_body(f->rip);                 /* drops a lock it holds */
+		fixup = (uint64_t)synth_fast_abort;
 		f->rsp = this_cpu_kernel_rsp() - 4 * 8;     /* fast_frame's four slots */
 		f->rflags &= ~(1UL << 18);                  /* AC: user access closed */
 	}

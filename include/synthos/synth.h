@@ -24,9 +24,11 @@ struct proc;
 extern bool synth_enabled;
 
 void synth_init(bool enabled);
-/* A thread starts running a program (init, fork/clone child, exec): give
- * it its vector table and synthesize its process constants. */
+/* A thread starts running a program (init, fork/clone child, exec). */
 void synth_thread_start(struct task *t);
+/* The generic handler of process-constant call nr answered value: make
+ * the thread's region for it (lazy synthesis). */
+void synth_note_const(int nr, uint64_t value);
 /* A thread goes away: retire its regions, free its table. */
 void synth_thread_exit(struct task *t);
 /* Events that break assumptions. */
@@ -43,9 +45,11 @@ void synth_event_pipe_open(struct pipe *p);
  * succeeded: synthesize that call for that descriptor if a template
  * serves it (lazy synthesis; see synth/synth.c). */
 void synth_note_rw(int fd, struct file *f, int nr);
-/* A kernel-mode fault at rip that nothing could repair: true if rip is in
- * a synthesized body (its lock dropped), to be resumed at synth_fast_abort. */
-bool synth_fault_in_body(uint64_t rip);
+/* A kernel-mode fault at rip: is rip inside a synthesized C body? If the
+ * fault cannot be repaired, synth_abandon_body drops what the body holds
+ * and the handler resumes at synth_fast_abort (arch/x86_64/trap.c). */
+bool synth_body_at(uint64_t rip);
+void synth_abandon_body(uint64_t rip);
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
 extern bool synth_retired_pending;

@@ -181,6 +181,7 @@ struct file {
 	uint64_t pos;
 	unsigned flags;                 /* O_* status flags incl. access mode (not O_CLOEXEC) */
 	void *priv;                     /* the file type's own state (pipe end, tty...) */
+	uint8_t synth_untemplated;      /* calls no template serves for it (synth/synth.c) */
 };
 
 static inline bool file_readable(const struct file *f)

@@ -106,7 +106,9 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 	if (!f)
 		return -EBADF;
 	ssize_t r = rw_file(f, ubuf, count, pos, write);
-	if (r >= 0 && synth_enabled)
+	/* Lazy synthesis, unless no template serves this file and call. */
+	unsigned call = (pos ? 2 : 0) + write;          /* read, write, pread64, pwrite64 */
+	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << call)))
 		synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 	file_put(f);
 	return r;
