@@ -52,4 +52,10 @@ struct stencil {
 	const char *assumes;    /* "assumption (events); ..." from ASSUMES */
 };
 
+/* Copy st to w (the writable alias of address code) and fill its holes
+ * (synth/patch.c): 0, -EINVAL (a hole past the end, an unknown kind) or
+ * -ERANGE (a rel32 out of reach). */
+int stencil_patch(uint8_t *w, uint64_t code, const struct stencil *st, const uint64_t *values,
+		  bool smap);
+
 #endif

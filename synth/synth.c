@@ -176,10 +176,6 @@ static uint64_t *gauge_of(uint64_t code)
 	return (uint64_t *)(SYNTH_GAUGE_BASE + (code - SYNTH_CACHE_BASE) / SLOT * 8);
 }
 
-/* Unaligned stores into code, inline (memcpy is a call in this kernel). */
-struct __attribute__((packed)) una64 { uint64_t v; };
-struct __attribute__((packed)) una32 { uint32_t v; };
-
 /* Room for size bytes: 1, 2, 4, 8 or 16 contiguous slots (up to 2 KiB),
  * aligned to their own size as in a buddy allocator, so a region never
  * straddles a page (the synthesizer writes a region through the
@@ -255,34 +251,7 @@ static int instantiate(const struct stencil *st, const uint64_t *values, uint64_
 	    code % PAGE_SIZE + st->size > PAGE_SIZE)
 		return -EFAULT;                          /* one page: one alias */
 	uint8_t *w = cache_alias[(code - SYNTH_CACHE_BASE) / PAGE_SIZE] + code % PAGE_SIZE;
-	/* The copy of copy-and-patch, at string-instruction speed. */
-	void *d = w;
-	const void *src = st->code;
-	uint64_t q = st->size / 8, rest = st->size % 8;
-	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
-			     : "+D"(d), "+S"(src), "+c"(q) : "r"(rest) : "memory");
-	for (int i = 0; i < st->nholes; i++) {
-		const struct stencil_hole *h = &st->holes[i];
-		uint64_t v = h->id == HOLE_KERNEL ? h->kaddr : values[h->id];
-		if (h->offset + (h->kind == HOLE_ABS64 ? 8u : h->kind == HOLE_SMAP ? 3u : 4u) > st->size)
-			return -EINVAL;
-		if (h->kind == HOLE_SMAP) {
-			/* stac/clac: a known constant of this machine. Without
-			 * SMAP they would be #UD; nopl (%rax) instead. */
-			if (!smap_enabled) {
-				w[h->offset + 1] = 0x1f;
-				w[h->offset + 2] = 0x00;
-			}
-		} else if (h->kind == HOLE_ABS64) {
-			((struct una64 *)(w + h->offset))->v = v + (uint64_t)h->addend;
-		} else {
-			int64_t rel = (int64_t)(v + (uint64_t)h->addend - (code + h->offset));
-			if (rel != (int32_t)rel)
-				return -ERANGE;                  /* out of rel32 reach */
-			((struct una32 *)(w + h->offset))->v = (uint32_t)rel;
-		}
-	}
-	return 0;
+	return stencil_patch(w, code, st, values, smap_enabled);
 }
 
 /* ---- regions ---- */
