@@ -1,0 +1,1778 @@
+/*
+ * t_synth.c - the events that must invalidate synthesized fast paths.
+ *
+ * synthos synthesizes read/write for pipes (a single-producer/single-
+ * consumer variant while exactly one writer thread and one reader thread
+ * exist, a multi-producer one otherwise), /dev/zero, /dev/null and pread on
+ * in-memory files, after the first generic call. Each test here warms a
+ * path up with many calls, then makes one of the events that break its
+ * assumptions (fork, thread creation, dup/dup2/dup3, close, F_SETFL, exec,
+ * a descriptor table shared with another process) and checks that every
+ * byte still goes where Linux sends it. All of them are ordinary ABI tests:
+ * they pass on Linux, with synthesis on and with synth=off.
+ */
+#include "ut.h"
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+/* Work per test; the slow set's loops run the same tests smaller. */
+static int scale = 4;
+
+/* ---- self-describing records ----------------------------------------------
+ *
+ * A record is a 16-byte header and a fill pattern, 16..PIPE_BUF bytes in
+ * all, written with one write() (so never interleaved with another
+ * writer's). Its length and fill are functions of (writer, seq), so the
+ * reader can check every byte and each writer's order.
+ */
+#define REC_MAGIC 0x53594e54u       /* "SYNT" */
+#define MAXW 8
+
+struct rec_hdr {
+	uint32_t magic;
+	uint16_t writer;
+	uint16_t len;
+	uint32_t seq;
+	uint32_t check;
+};
+
+static unsigned rec_len(unsigned w, unsigned seq)
+{
+	if (seq % 8 == 3)
+		return PIPE_BUF;
+	return sizeof(struct rec_hdr) + (seq * 7 + w * 11) % 200;
+}
+
+static unsigned char rec_fill(unsigned w, unsigned seq, unsigned i)
+{
+	return (unsigned char)(w * 37 + seq * 13 + i);
+}
+
+static void rec_build(unsigned char *buf, unsigned w, unsigned seq)
+{
+	unsigned len = rec_len(w, seq);
+	struct rec_hdr h = { REC_MAGIC, (uint16_t)w, (uint16_t)len, seq, REC_MAGIC ^ (w << 20) ^ seq };
+	memcpy(buf, &h, sizeof h);
+	for (unsigned i = sizeof h; i < len; i++)
+		buf[i] = rec_fill(w, seq, i);
+}
+
+/* One record of writer w, or FAIL. Safe in threads (own buffer). */
+static void rec_write(int fd, unsigned w, unsigned seq)
+{
+	unsigned char buf[PIPE_BUF];
+	rec_build(buf, w, seq);
+	unsigned len = rec_len(w, seq);
+	ssize_t n = write(fd, buf, len);
+	if (n != (ssize_t)len)
+		FAIL("writer %u record %u: write gave %s", w, seq,
+		     n < 0 ? ut_errname(errno) : "a short count");
+}
+
+struct rec_reader {
+	unsigned nw;                /* writers 0..nw-1 */
+	unsigned next[MAXW];        /* next seq expected from each */
+	unsigned long records;
+};
+
+/* Read records from fd until EOF, checking each; the reads are the header,
+ * then the rest, so the read path runs twice per record. */
+static void rec_read_all(int fd, struct rec_reader *r)
+{
+	static unsigned char buf[PIPE_BUF];
+	for (;;) {
+		struct rec_hdr h;
+		ssize_t n = ut_read_full(fd, &h, sizeof h);
+		if (n == 0)
+			return;
+		if (n != (ssize_t)sizeof h)
+			FAIL("record %lu: torn header at EOF (%s)", r->records,
+			     n < 0 ? ut_errname(errno) : "short");
+		if (h.magic != REC_MAGIC || h.writer >= r->nw ||
+		    h.check != (REC_MAGIC ^ ((unsigned)h.writer << 20) ^ h.seq))
+			FAIL("record %lu: bad header (bytes lost, duplicated or interleaved)",
+			     r->records);
+		unsigned w = h.writer;
+		if (h.seq != r->next[w])
+			FAIL("writer %u: record %u came when %u was expected", w, h.seq, r->next[w]);
+		if (h.len != rec_len(w, h.seq))
+			FAIL("writer %u record %u: wrong length", w, h.seq);
+		size_t rest = h.len - sizeof h;
+		if (ut_read_full(fd, buf, rest) != (ssize_t)rest)
+			FAIL("writer %u record %u: truncated", w, h.seq);
+		for (size_t i = 0; i < rest; i++)
+			if (buf[i] != rec_fill(w, h.seq, sizeof h + i))
+				FAIL("writer %u record %u: byte %zu wrong (interleaved?)", w, h.seq,
+				     sizeof h + i);
+		r->next[w]++;
+		r->records++;
+	}
+}
+
+/* Fail instead of hanging when fd should become readable (data or EOF). */
+static void expect_readable(int fd, const char *what)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	int n;
+	do
+		n = poll(&p, 1, 10000);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		FAIL("%s: the pipe never became readable", what);
+}
+
+/* ---- 1. fork turns one writer into two -------------------------------------- */
+
+TEST(pipe_fork_concurrent_writers)
+{
+	const unsigned before = 500 * scale, after = 750 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	pid_t w0 = ut_fork();
+	if (w0 == 0) {
+		close(p[0]);
+		for (unsigned s = 0; s < before; s++)
+			rec_write(p[1], 0, s);
+		pid_t w1 = ut_fork();
+		unsigned me = w1 == 0 ? 1 : 0, s0 = w1 == 0 ? 0 : before;
+		for (unsigned s = s0; s < s0 + after; s++)
+			rec_write(p[1], me, s);
+		if (w1 == 0)
+			_exit(0);
+		ut_expect_exit(w1, 0);
+		_exit(0);
+	}
+	close(p[1]);
+	struct rec_reader r = { .nw = 2 };
+	rec_read_all(p[0], &r);
+	CHECK_EQ(r.next[0], before + after);
+	CHECK_EQ(r.next[1], after);
+	ut_expect_exit(w0, 0);
+}
+
+/* ---- 1b. fork and a thread turn one reader into three ------------------------- */
+
+/* Byte k of the stream is (k * 7) % 256: every value equally often. */
+#define HIST_BYTES (256 * 1024)
+
+static int readers_fd;
+static unsigned long *thread_hist;
+
+static void hist_read_all(int fd, unsigned long *hist)
+{
+	unsigned char buf[64];
+	for (unsigned i = 0;; i++) {
+		ssize_t n = read(fd, buf, 1 + i % sizeof buf);
+		if (n == 0)
+			return;
+		if (n < 0)
+			FAIL("reader: read: %s", ut_errname(errno));
+		for (ssize_t j = 0; j < n; j++)
+			hist[buf[j]]++;
+	}
+}
+
+static void *hist_thread(void *arg)
+{
+	(void)arg;
+	hist_read_all(readers_fd, thread_hist);
+	return NULL;
+}
+
+TEST(pipe_readers_fork_and_thread)
+{
+	const unsigned long total = HIST_BYTES / 4 * scale, alone = total / 4;
+	int p[2];
+	CHECK_OK(pipe(p));
+	pid_t wr = ut_fork();
+	if (wr == 0) {
+		unsigned char buf[100];
+		unsigned long k = 0;
+		close(p[0]);
+		for (unsigned i = 0; k < total; i++) {
+			size_t n = 1 + i % sizeof buf;
+			if (n > total - k)
+				n = total - k;
+			for (size_t j = 0; j < n; j++)
+				buf[j] = (unsigned char)((k + j) * 7);
+			if (write(p[1], buf, n) != (ssize_t)n)
+				_exit(2);
+			k += n;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	/* Alone: the exact stream. */
+	unsigned char buf[64];
+	unsigned long k = 0;
+	for (unsigned i = 0; k < alone; i++) {
+		size_t want = 1 + i % sizeof buf;
+		if (want > alone - k)
+			want = alone - k;
+		ssize_t n = read(p[0], buf, want);
+		if (n <= 0)
+			FAIL("reading alone: %s", n < 0 ? ut_errname(errno) : "early EOF");
+		for (ssize_t j = 0; j < n; j++, k++)
+			if (buf[j] != (unsigned char)(k * 7))
+				FAIL("reading alone: byte %lu wrong", k);
+	}
+	/* Then three readers: this thread, a second thread, a child process. */
+	unsigned long *shared = mmap(NULL, 3 * 256 * sizeof(long), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(shared != MAP_FAILED);
+	pid_t rd = ut_fork();
+	if (rd == 0) {
+		hist_read_all(p[0], shared + 256);
+		_exit(0);
+	}
+	readers_fd = p[0];
+	thread_hist = shared + 512;
+	pthread_t t;
+	CHECK_EQ(pthread_create(&t, NULL, hist_thread, NULL), 0);
+	hist_read_all(p[0], shared);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	ut_expect_exit(rd, 0);
+	ut_expect_exit(wr, 0);
+	/* Together they saw the rest of the stream, each byte once. */
+	unsigned long want[256] = { 0 };
+	for (unsigned long b = alone; b < total; b++)
+		want[(unsigned char)(b * 7)]++;
+	for (int v = 0; v < 256; v++) {
+		unsigned long got = shared[v] + shared[256 + v] + shared[512 + v];
+		if (got != want[v])
+			FAIL("byte value %d: read %lu times, written %lu times", v, got, want[v]);
+	}
+}
+
+/* ---- 2. a writer becomes multithreaded ----------------------------------------- */
+
+static int mt_fd;
+static unsigned mt_count;
+
+static void *mt_writer(void *arg)
+{
+	unsigned w = (unsigned)(uintptr_t)arg;
+	for (unsigned s = 0; s < mt_count; s++)
+		rec_write(mt_fd, w, s);
+	return NULL;
+}
+
+TEST(pipe_writer_becomes_multithreaded)
+{
+	const unsigned before = 500 * scale, n = 375 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	pid_t wr = ut_fork();
+	if (wr == 0) {
+		close(p[0]);
+		for (unsigned s = 0; s < before; s++)
+			rec_write(p[1], 0, s);
+		mt_fd = p[1];
+		mt_count = n;
+		pthread_t t[3];
+		for (int i = 0; i < 3; i++)
+			if (pthread_create(&t[i], NULL, mt_writer, (void *)(uintptr_t)(i + 1)))
+				_exit(3);
+		for (unsigned s = before; s < before + n; s++)
+			rec_write(p[1], 0, s);
+		for (int i = 0; i < 3; i++)
+			pthread_join(t[i], NULL);
+		_exit(0);
+	}
+	close(p[1]);
+	struct rec_reader r = { .nw = 4 };
+	rec_read_all(p[0], &r);
+	CHECK_EQ(r.next[0], before + n);
+	for (int i = 1; i < 4; i++)
+		CHECK_EQ(r.next[i], n);
+	ut_expect_exit(wr, 0);
+}
+
+/* ---- 3. dup, then close either descriptor ---------------------------------------- */
+
+/* n rounds of: write a small chunk through wfd, read it back through rfd. */
+static unsigned stream_pos;
+static void echo_rounds(int wfd, int rfd, int n, const char *what)
+{
+	unsigned char out[64], in[64];
+	for (int i = 0; i < n; i++) {
+		size_t len = 1 + (stream_pos + i) % sizeof out;
+		for (size_t j = 0; j < len; j++)
+			out[j] = (unsigned char)(stream_pos + j);
+		ssize_t w = write(wfd, out, len);
+		if (w != (ssize_t)len)
+			FAIL("%s: round %d: write gave %s", what, i,
+			     w < 0 ? ut_errname(errno) : "a short count");
+		struct pollfd pf = { rfd, POLLIN, 0 };
+		if (poll(&pf, 1, 0) != 1)
+			FAIL("%s: round %d: the bytes written are not in the pipe", what, i);
+		ssize_t r = read(rfd, in, sizeof in);
+		if (r != (ssize_t)len || memcmp(in, out, len))
+			FAIL("%s: round %d: read back %s", what, i,
+			     r < 0 ? ut_errname(errno) : "other bytes");
+		stream_pos += len;
+	}
+}
+
+static void expect_eof(int rfd, const char *what)
+{
+	char c;
+	expect_readable(rfd, what);
+	ssize_t n = read(rfd, &c, 1);
+	if (n != 0)
+		FAIL("%s: read gave %s, not EOF", what, n < 0 ? ut_errname(errno) : "data");
+}
+
+TEST(pipe_dup_then_close_either)
+{
+	const int n = 500 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	int w = p[1], r = p[0];
+	echo_rounds(w, r, n, "original");
+
+	/* Close the original, keep the dup. */
+	int d = CHECK_OK(dup(w));
+	for (int i = 0; i < n / 10; i++) {
+		echo_rounds(w, r, 5, "original beside a dup");
+		echo_rounds(d, r, 5, "dup beside the original");
+	}
+	CHECK_OK(close(w));
+	CHECK_ERR(write(w, "x", 1), EBADF);
+	echo_rounds(d, r, n, "dup after closing the original");
+	CHECK_ERR(write(w, "x", 1), EBADF);
+
+	/* The reverse: a new dup, then close the first dup. */
+	int e = CHECK_OK(dup(d));
+	CHECK_EQ(e, w);                             /* the lowest free number */
+	echo_rounds(e, r, n / 2, "second dup");
+	echo_rounds(d, r, n / 2, "first dup beside the second");
+	CHECK_OK(close(d));
+	CHECK_ERR(write(d, "x", 1), EBADF);
+	echo_rounds(e, r, n, "second dup after closing the first");
+
+	/* The read end too. */
+	int rd = CHECK_OK(dup(r));
+	echo_rounds(e, rd, n / 2, "read through a dup");
+	CHECK_OK(close(r));
+	char c;
+	CHECK_ERR(read(r, &c, 1), EBADF);
+	echo_rounds(e, rd, n / 2, "read through the dup after closing the original");
+
+	/* fcntl(F_DUPFD) and dup3 make more writers. */
+	int f = CHECK_OK(fcntl(e, F_DUPFD, 40));
+	CHECK_EQ(f, 40);
+	CHECK_EQ(RAW(SYS_dup3, e, 41, O_CLOEXEC), 41);
+	echo_rounds(40, rd, n / 4, "F_DUPFD copy");
+	echo_rounds(41, rd, n / 4, "dup3 copy");
+	echo_rounds(e, rd, n / 4, "beside the F_DUPFD and dup3 copies");
+	CHECK_OK(close(e));
+	CHECK_OK(close(40));
+	echo_rounds(41, rd, n / 4, "the dup3 copy alone");
+
+	/* With the last write end closed, EOF. */
+	CHECK_EQ(write(41, "tail", 4), 4);
+	CHECK_OK(close(41));
+	char buf[8];
+	CHECK_EQ(read(rd, buf, sizeof buf), 4);
+	CHECK(memcmp(buf, "tail", 4) == 0);
+	expect_eof(rd, "after the last write end closed");
+	expect_eof(rd, "EOF again");
+}
+
+/* dup2/dup3 onto a descriptor in use: the old object is gone at once. */
+TEST(pipe_dup2_over_warm_fds)
+{
+	const int n = 500 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	echo_rounds(p[1], p[0], n, "warm-up");
+
+	/* A regular file replaces the write end: writes go to the file. */
+	int file = CHECK_OK(open("over", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	int keep = CHECK_OK(dup(p[1]));             /* the pipe stays open */
+	CHECK_EQ(dup2(file, p[1]), p[1]);
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(write(p[1], "f", 1), 1);
+	struct stat st;
+	CHECK_OK(fstat(file, &st));
+	CHECK_EQ(st.st_size, n);
+	int avail = -1;
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 0);                         /* nothing went into the pipe */
+
+	/* And back: dup3 the pipe over it again. */
+	CHECK_EQ(RAW(SYS_dup3, keep, p[1], 0), p[1]);
+	echo_rounds(p[1], p[0], n, "write end restored by dup3");
+	CHECK_OK(fstat(file, &st));
+	CHECK_EQ(st.st_size, n);
+
+	/* /dev/null over the read end: reads give EOF, the pipe keeps its data. */
+	int null = CHECK_OK(open("/dev/null", O_RDWR));
+	int rkeep = CHECK_OK(dup(p[0]));
+	CHECK_EQ(write(p[1], "data", 4), 4);
+	CHECK_EQ(dup2(null, p[0]), p[0]);
+	char buf[8];
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(read(p[0], buf, sizeof buf), 0);
+	CHECK_EQ(read(rkeep, buf, sizeof buf), 4);
+	CHECK(memcmp(buf, "data", 4) == 0);
+	/* The pipe's write end over /dev/null's descriptor: data, not discard. */
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(write(null, "n", 1), 1);
+	CHECK_EQ(dup2(p[1], null), null);
+	echo_rounds(null, rkeep, n, "pipe dup2'd over a warm /dev/null");
+	close(file);
+}
+
+/* ---- 4. F_SETFL O_NONBLOCK while a reader is blocked ----------------------------- */
+
+static int nb_fd;
+static volatile int nb_ready;
+static ssize_t nb_result;
+static int nb_errno;
+static char nb_buf[16];
+
+static void *nb_reader(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&nb_ready, 1, __ATOMIC_SEQ_CST);
+	nb_result = read(nb_fd, nb_buf, sizeof nb_buf);
+	nb_errno = errno;
+	return NULL;
+}
+
+static void *nb_late_writer(void *arg)
+{
+	(void)arg;
+	ut_sleep_ms(50);
+	if (write(nb_fd, "late", 4) != 4)
+		FAIL("late writer: write failed");
+	return NULL;
+}
+
+/* Frees one page of a full pipe after 50 ms. */
+static void *nb_late_reader(void *arg)
+{
+	static char page[4096];
+	(void)arg;
+	ut_sleep_ms(50);
+	if (ut_read_full(nb_fd, page, sizeof page) != (ssize_t)sizeof page)
+		FAIL("late reader: short read");
+	return NULL;
+}
+
+/* n bytes of fill, then last. */
+static void drain_then(int r, long n, char fill, char last)
+{
+	static char buf[65536];
+	CHECK_EQ(ut_read_full(r, buf, n + 1), n + 1);
+	for (long i = 0; i < n; i++)
+		if (buf[i] != fill)
+			FAIL("draining: byte %ld is not '%c'", i, fill);
+	if (buf[n] != last)
+		FAIL("draining: the last byte is not '%c'", last);
+}
+
+static void blocked_reader_gets(int r, int w, int mode)
+{
+	pthread_t t;
+	nb_fd = r;
+	nb_ready = 0;
+	nb_result = -2;
+	CHECK_EQ(pthread_create(&t, NULL, nb_reader, NULL), 0);
+	while (!__atomic_load_n(&nb_ready, __ATOMIC_SEQ_CST))
+		sched_yield();
+	ut_sleep_ms(100);                           /* blocked in read by now */
+	if (mode == 0) {                            /* on and off again */
+		for (int i = 0; i < 50; i++) {
+			CHECK_OK(fcntl(r, F_SETFL, O_NONBLOCK));
+			CHECK_OK(fcntl(r, F_SETFL, 0));
+		}
+	} else {                                    /* on while the data comes */
+		CHECK_OK(fcntl(r, F_SETFL, O_NONBLOCK));
+	}
+	CHECK_EQ(write(w, "wake", 4), 4);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	if (nb_result < 0)
+		FAIL("blocked reader (mode %d): %s", mode, ut_errname(nb_errno));
+	CHECK_EQ(nb_result, 4);
+	CHECK(memcmp(nb_buf, "wake", 4) == 0);
+	CHECK_OK(fcntl(r, F_SETFL, 0));
+}
+
+TEST(pipe_nonblock_toggle_while_reader_blocks)
+{
+	const int n = 500 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	echo_rounds(p[1], p[0], n, "warm-up");
+	blocked_reader_gets(p[0], p[1], 0);
+	echo_rounds(p[1], p[0], n, "after the toggles");
+	blocked_reader_gets(p[0], p[1], 1);
+	echo_rounds(p[1], p[0], n, "after O_NONBLOCK came and went");
+
+	/* O_NONBLOCK on: every read of the empty pipe is EAGAIN at once. */
+	char c;
+	CHECK_OK(fcntl(p[0], F_SETFL, O_NONBLOCK));
+	for (int i = 0; i < n; i++) {
+		errno = 0;
+		ssize_t r = read(p[0], &c, 1);
+		if (r != -1 || errno != EAGAIN)
+			FAIL("non-blocking read %d of an empty pipe: %s", i,
+			     r < 0 ? ut_errname(errno) : "returned");
+		CHECK_EQ(write(p[1], "y", 1), 1);
+		CHECK_EQ(read(p[0], &c, 1), 1);
+		CHECK(c == 'y');
+	}
+	/* Off again: the read waits for a writer. */
+	CHECK_OK(fcntl(p[0], F_SETFL, 0));
+	pthread_t t;
+	nb_fd = p[1];
+	long long t0 = ut_now_ns();
+	CHECK_EQ(pthread_create(&t, NULL, nb_late_writer, NULL), 0);
+	char buf[8];
+	CHECK_EQ(read(p[0], buf, sizeof buf), 4);
+	CHECK(ut_now_ns() - t0 >= 30 * 1000000LL);  /* it did wait */
+	CHECK(memcmp(buf, "late", 4) == 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+
+	/* The write end: non-blocking fills to capacity, then EAGAIN. */
+	echo_rounds(p[1], p[0], n, "write end warm-up");
+	CHECK_OK(fcntl(p[1], F_SETFL, O_NONBLOCK));
+	long total = 0;
+	for (;;) {
+		ssize_t w = write(p[1], "z", 1);
+		if (w < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+		total += w;
+		CHECK(total <= 1 << 20);
+	}
+	CHECK_EQ(total, 65536);
+	for (int i = 0; i < 100; i++)
+		CHECK_ERR(write(p[1], "z", 1), EAGAIN);
+	/* Blocking again: this write waits for the reader to drain. */
+	CHECK_OK(fcntl(p[1], F_SETFL, 0));
+	nb_fd = p[0];
+	t0 = ut_now_ns();
+	CHECK_EQ(pthread_create(&t, NULL, nb_late_reader, NULL), 0);
+	CHECK_EQ(write(p[1], "Z", 1), 1);
+	CHECK(ut_now_ns() - t0 >= 30 * 1000000LL);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	drain_then(p[0], 65536 - 4096, 'z', 'Z');
+}
+
+/*
+ * O_NONBLOCK lives in the open file description, so it changes for this
+ * descriptor when it is set through a dup, through ioctl(FIONBIO), or by
+ * another process that inherited the description. A helper process forked
+ * before the warm-up does the remote part on command, so no fork or thread
+ * creation happens between the warm-up and the check.
+ */
+static void helper_cmd(int cmd, int reply, char c)
+{
+	char r;
+	if (write(cmd, &c, 1) != 1 || read(reply, &r, 1) != 1 || r != c)
+		FAIL("helper process: command %c failed", c);
+}
+
+static void expect_eagain_reads(int r, int times, const char *what)
+{
+	char c;
+	for (int i = 0; i < times; i++) {
+		errno = 0;
+		ssize_t n = read(r, &c, 1);
+		if (n != -1 || errno != EAGAIN)
+			FAIL("%s: read %d of the empty pipe gave %s, not EAGAIN", what, i,
+			     n < 0 ? ut_errname(errno) : "data");
+	}
+}
+
+/* A blocking read that a write 50 ms later (by the helper) satisfies. */
+static void expect_blocking_read(int r, int cmd, int reply, const char *what)
+{
+	char buf[8];
+	long long t0 = ut_now_ns();
+	helper_cmd(cmd, reply, 'w');                /* writes "late" after 50 ms */
+	ssize_t n = read(r, buf, sizeof buf);
+	if (n != 4 || memcmp(buf, "late", 4))
+		FAIL("%s: blocking read gave %s", what, n < 0 ? ut_errname(errno) : "other data");
+	if (ut_now_ns() - t0 < 30 * 1000000LL)
+		FAIL("%s: the read did not wait", what);
+}
+
+TEST(pipe_nonblock_set_elsewhere)
+{
+	const int n = 500 * scale;
+	int p[2], cmd[2], reply[2];
+	CHECK_OK(pipe(p));
+	CHECK_OK(pipe(cmd));
+	CHECK_OK(pipe(reply));
+	pid_t helper = ut_fork();
+	if (helper == 0) {
+		char c;
+		static char big[4096];
+		while (read(cmd[0], &c, 1) == 1) {
+			int ok = 1;
+			switch (c) {
+			case 'n': ok = fcntl(p[0], F_SETFL, O_NONBLOCK) == 0; break;
+			case 'b': ok = fcntl(p[0], F_SETFL, 0) == 0; break;
+			case 'N': ok = fcntl(p[1], F_SETFL, O_NONBLOCK) == 0; break;
+			case 'B': ok = fcntl(p[1], F_SETFL, 0) == 0; break;
+			case 'w':
+				if (write(reply[1], &c, 1) != 1)
+					_exit(2);
+				ut_sleep_ms(50);
+				ok = write(p[1], "late", 4) == 4;
+				continue;
+			case 'd':
+				if (write(reply[1], &c, 1) != 1)
+					_exit(2);
+				ut_sleep_ms(50);
+				ok = ut_read_full(p[0], big, 4096) == 4096;
+				if (!ok)
+					_exit(3);
+				continue;
+			case 'x': _exit(0);
+			}
+			if (!ok)
+				_exit(4);
+			if (write(reply[1], &c, 1) != 1)
+				_exit(2);
+		}
+		_exit(5);
+	}
+	int r = p[0], w = p[1];
+	echo_rounds(w, r, n, "warm-up");
+
+	/* Through a dup of the read end. */
+	int d = CHECK_OK(dup(r));
+	echo_rounds(w, r, n, "warm-up after the dup");
+	CHECK_OK(fcntl(d, F_SETFL, O_NONBLOCK));
+	expect_eagain_reads(r, 100, "O_NONBLOCK set through a dup");
+	CHECK_OK(fcntl(d, F_SETFL, 0));
+	expect_blocking_read(r, cmd[1], reply[0], "O_NONBLOCK cleared through a dup");
+	CHECK_OK(close(d));
+	echo_rounds(w, r, n, "warm-up again");
+
+	/* ioctl(FIONBIO) instead of fcntl. */
+	int on = 1, off = 0;
+	CHECK_OK(ioctl(r, FIONBIO, &on));
+	CHECK(fcntl(r, F_GETFL) & O_NONBLOCK);
+	expect_eagain_reads(r, 100, "FIONBIO on");
+	echo_rounds(w, r, n, "with FIONBIO on");
+	expect_eagain_reads(r, 100, "FIONBIO on, after more data");
+	CHECK_OK(ioctl(r, FIONBIO, &off));
+	expect_blocking_read(r, cmd[1], reply[0], "FIONBIO off");
+	echo_rounds(w, r, n, "with FIONBIO off");
+
+	/* Another process, through its inherited copy of the description. */
+	helper_cmd(cmd[1], reply[0], 'n');
+	CHECK(fcntl(r, F_GETFL) & O_NONBLOCK);
+	expect_eagain_reads(r, 100, "O_NONBLOCK set by another process");
+	echo_rounds(w, r, n, "non-blocking, set by another process");
+	helper_cmd(cmd[1], reply[0], 'b');
+	expect_blocking_read(r, cmd[1], reply[0], "O_NONBLOCK cleared by another process");
+	echo_rounds(w, r, n, "blocking again");
+
+	/* The write end, non-blocking by another process's hand: full is EAGAIN. */
+	helper_cmd(cmd[1], reply[0], 'N');
+	long total = 0;
+	for (;;) {
+		ssize_t k = write(w, "z", 1);
+		if (k < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+		total += k;
+		CHECK(total <= 1 << 20);
+	}
+	CHECK_EQ(total, 65536);
+	/* Blocking again: the next write waits until the helper drains. */
+	helper_cmd(cmd[1], reply[0], 'B');
+	long long t0 = ut_now_ns();
+	helper_cmd(cmd[1], reply[0], 'd');
+	CHECK_EQ(write(w, "Z", 1), 1);
+	CHECK(ut_now_ns() - t0 >= 30 * 1000000LL);
+	drain_then(r, 65536 - 4096, 'z', 'Z');
+	/* The same with FIONBIO on the write end. */
+	echo_rounds(w, r, n, "write end warm-up");
+	CHECK_OK(ioctl(w, FIONBIO, &on));
+	for (total = 0;;) {
+		ssize_t k = write(w, "y", 1);
+		if (k < 0) {
+			CHECK_EQ(errno, EAGAIN);
+			break;
+		}
+		total += k;
+		CHECK(total <= 1 << 20);
+	}
+	CHECK_EQ(total, 65536);
+	CHECK_OK(ioctl(w, FIONBIO, &off));
+	t0 = ut_now_ns();
+	helper_cmd(cmd[1], reply[0], 'd');
+	CHECK_EQ(write(w, "Y", 1), 1);
+	CHECK(ut_now_ns() - t0 >= 30 * 1000000LL);
+	drain_then(r, 65536 - 4096, 'y', 'Y');
+	CHECK_EQ(write(cmd[1], "x", 1), 1);
+	ut_expect_exit(helper, 0);
+}
+
+/* ---- 5. another thread closes (or re-points) the descriptor mid-stream ---------- */
+
+/*
+ * Thread A writes 1-byte records to descriptor W in a loop: 'a' while the
+ * epoch is 0, 'b' once thread B says the number W means a regular file.
+ * B closes W and opens a file (which gets the number W), or dup2s the file
+ * onto W, and only then sets the epoch. A write that began after that
+ * cannot reach the pipe: the pipe must never see 'b', the file must see
+ * every 'b' A wrote, and pipe bytes + file bytes = A's successful writes.
+ */
+static int cw_fd;
+static volatile int cw_epoch, cw_stop;
+static unsigned long cw_ok[2], cw_ebadf;
+static unsigned long cw_pipe_bytes, cw_pipe_b;
+static int cw_reader_fd, cw_reader_bad;
+
+static void *cw_writer(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&cw_stop, __ATOMIC_SEQ_CST)) {
+		int e = __atomic_load_n(&cw_epoch, __ATOMIC_SEQ_CST);
+		char c = e ? 'b' : 'a';
+		ssize_t r = write(cw_fd, &c, 1);
+		if (r == 1)
+			__atomic_add_fetch(&cw_ok[e], 1, __ATOMIC_SEQ_CST);
+		else if (r < 0 && errno == EBADF)
+			cw_ebadf++;
+		else
+			FAIL("writer: write gave %s", r < 0 ? ut_errname(errno) : "0");
+	}
+	return NULL;
+}
+
+static void *cw_reader(void *arg)
+{
+	(void)arg;
+	char buf[256];
+	for (;;) {
+		struct pollfd p = { cw_reader_fd, POLLIN, 0 };
+		if (poll(&p, 1, 10000) != 1) {
+			cw_reader_bad = 1;          /* no EOF after the close */
+			return NULL;
+		}
+		ssize_t n = read(cw_reader_fd, buf, sizeof buf);
+		if (n == 0)
+			return NULL;
+		if (n < 0) {
+			cw_reader_bad = 2;
+			return NULL;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == 'b')
+				cw_pipe_b++;
+			else if (buf[i] != 'a')
+				cw_reader_bad = 3;
+		}
+		cw_pipe_bytes += n;
+	}
+}
+
+static void wait_for_writes(unsigned long more)
+{
+	unsigned long start = __atomic_load_n(&cw_ok[0], __ATOMIC_SEQ_CST) +
+			      __atomic_load_n(&cw_ok[1], __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&cw_ok[0], __ATOMIC_SEQ_CST) +
+	       __atomic_load_n(&cw_ok[1], __ATOMIC_SEQ_CST) < start + more)
+		sched_yield();
+}
+
+static void close_while_writing(int use_dup2)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	/* Warm the pipe's write path up in this process first. */
+	char c;
+	for (int i = 0; i < 200 * scale; i++) {
+		CHECK_EQ(write(p[1], "a", 1), 1);
+		CHECK_EQ(read(p[0], &c, 1), 1);
+	}
+	int file = -1;
+	if (use_dup2)
+		file = CHECK_OK(open("target", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	cw_fd = p[1];
+	cw_reader_fd = p[0];
+	cw_epoch = cw_stop = 0;
+	cw_ok[0] = cw_ok[1] = cw_ebadf = cw_pipe_bytes = cw_pipe_b = 0;
+	cw_reader_bad = 0;
+	pthread_t a, r;
+	CHECK_EQ(pthread_create(&r, NULL, cw_reader, NULL), 0);
+	CHECK_EQ(pthread_create(&a, NULL, cw_writer, NULL), 0);
+	wait_for_writes(500 * scale);
+	int fd;
+	if (use_dup2) {
+		CHECK_EQ(dup2(file, p[1]), p[1]);   /* closes the pipe's only write end */
+		fd = p[1];
+	} else {
+		CHECK_OK(close(p[1]));
+		fd = CHECK_OK(open("target", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	}
+	__atomic_store_n(&cw_epoch, 1, __ATOMIC_SEQ_CST);
+	CHECK_EQ(fd, p[1]);                         /* the number was reused */
+	wait_for_writes(200 * scale);
+	__atomic_store_n(&cw_stop, 1, __ATOMIC_SEQ_CST);
+	CHECK_EQ(pthread_join(a, NULL), 0);
+	CHECK_EQ(pthread_join(r, NULL), 0);
+	if (cw_reader_bad == 1)
+		FAIL("the pipe reader got no EOF after the write end went away");
+	CHECK_EQ(cw_reader_bad, 0);
+	if (cw_pipe_b)
+		FAIL("%lu bytes written after the descriptor was re-pointed reached the pipe",
+		     cw_pipe_b);
+	/* The file: only 'a' and 'b', every 'b' there. */
+	static char buf[1 << 20];
+	ssize_t n = pread(fd, buf, sizeof buf, 0);
+	CHECK(n >= 0 && n < (ssize_t)sizeof buf);
+	unsigned long fa = 0, fb = 0;
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == 'a')
+			fa++;
+		else if (buf[i] == 'b')
+			fb++;
+		else
+			FAIL("the file holds a byte nobody wrote");
+	}
+	if (fb != cw_ok[1])
+		FAIL("%lu writes made after the descriptor was re-pointed, %lu of them in the file",
+		     cw_ok[1], fb);
+	CHECK_EQ(cw_pipe_bytes + fa, cw_ok[0]);
+	CHECK_OK(close(fd));
+	CHECK_OK(close(p[0]));
+	if (file >= 0)
+		CHECK_OK(close(file));
+	CHECK_OK(unlink("target"));
+}
+
+TEST(pipe_close_while_other_thread_writes)
+{
+	close_while_writing(0);
+	close_while_writing(1);
+}
+
+/*
+ * The same descriptor table in two processes (clone CLONE_FILES without
+ * CLONE_VM): the child's close and open change what this process writes to.
+ */
+TEST(pipe_fd_changed_by_process_sharing_table)
+{
+	const int n = 500 * scale;
+	int p[2];
+	CHECK_OK(pipe(p));
+	echo_rounds(p[1], p[0], n, "warm-up");
+	int rkeep = CHECK_OK(dup(p[0]));
+	int wkeep = CHECK_OK(dup(p[1]));
+	pid_t pid = RAW(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		close(p[0]);
+		int f = open("shared", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		int z = open("/dev/zero", O_RDONLY);
+		_exit(f == p[0] && z == p[1] ? 0 : 1);  /* lowest numbers first */
+	}
+	ut_expect_exit(pid, 0);
+	/* p[0] is now the file, p[1] /dev/zero (read-only). */
+	for (int i = 0; i < n; i++)
+		CHECK_ERR(write(p[1], "x", 1), EBADF);
+	char buf[8];
+	for (int i = 0; i < n; i++) {
+		memset(buf, 1, sizeof buf);
+		CHECK_EQ(read(p[1], buf, sizeof buf), (long)sizeof buf);
+		CHECK(buf[0] == 0 && buf[7] == 0);
+	}
+	CHECK_EQ(read(p[0], buf, sizeof buf), 0);  /* the empty file, not the pipe */
+	CHECK_EQ(write(p[0], "file", 4), 4);
+	CHECK_EQ(pread(p[0], buf, sizeof buf, 0), 4);
+	CHECK(memcmp(buf, "file", 4) == 0);
+	int avail = -1;
+	CHECK_OK(ioctl(rkeep, FIONREAD, &avail));
+	CHECK_EQ(avail, 0);
+	echo_rounds(wkeep, rkeep, n, "the kept copies");
+	CHECK_OK(close(wkeep));
+	expect_eof(rkeep, "after the last write end closed");
+}
+
+/*
+ * A FIFO gains a writer without fork, dup or a thread: another process
+ * opens it by name while the first writer is streaming.
+ */
+TEST(fifo_writer_opened_by_name)
+{
+	const unsigned before = 500 * scale, after = 750 * scale;
+	unlink("fifo");                             /* a previous round's */
+	CHECK_OK(mkfifo("fifo", 0644));
+	int go[2], ack[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(ack));
+	pid_t w1 = ut_fork();
+	if (w1 == 0) {
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		int w = open("fifo", O_WRONLY);
+		if (w < 0)
+			FAIL("second writer: open: %s", ut_errname(errno));
+		if (write(ack[1], "o", 1) != 1)
+			_exit(2);
+		for (unsigned s = 0; s < after; s++)
+			rec_write(w, 1, s);
+		_exit(0);
+	}
+	pid_t w0 = ut_fork();
+	if (w0 == 0) {
+		char c;
+		int w = open("fifo", O_WRONLY);
+		if (w < 0)
+			FAIL("first writer: open: %s", ut_errname(errno));
+		for (unsigned s = 0; s < before; s++)
+			rec_write(w, 0, s);
+		/* The second writer opens now (so the FIFO never runs out of
+		 * writers early), then both write at once. */
+		if (write(go[1], "g", 1) != 1 || read(ack[0], &c, 1) != 1)
+			_exit(2);
+		for (unsigned s = before; s < before + after; s++)
+			rec_write(w, 0, s);
+		_exit(0);
+	}
+	close(go[0]);
+	close(go[1]);
+	close(ack[0]);
+	close(ack[1]);
+	int r = CHECK_OK(open("fifo", O_RDONLY));
+	struct rec_reader rr = { .nw = 2 };
+	rec_read_all(r, &rr);
+	CHECK_EQ(rr.next[0], before + after);
+	CHECK_EQ(rr.next[1], after);
+	ut_expect_exit(w0, 0);
+	ut_expect_exit(w1, 0);
+	CHECK_OK(close(r));
+	CHECK_OK(unlink("fifo"));
+}
+
+/* The same for readers: a second process opens the FIFO for reading while
+ * this one streams from it. Byte k is (k * 7) % 256, as above. */
+TEST(fifo_reader_opened_by_name)
+{
+	const unsigned long total = HIST_BYTES / 4 * scale, alone = total / 4;
+	unlink("rfifo");
+	CHECK_OK(mkfifo("rfifo", 0644));
+	int go[2], ack[2];
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(ack));
+	unsigned long *shared = mmap(NULL, 256 * sizeof(long), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(shared != MAP_FAILED);
+	pid_t r1 = ut_fork();
+	if (r1 == 0) {
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		int r = open("rfifo", O_RDONLY);
+		if (r < 0)
+			FAIL("second reader: open: %s", ut_errname(errno));
+		if (write(ack[1], "o", 1) != 1)
+			_exit(2);
+		hist_read_all(r, shared);
+		_exit(0);
+	}
+	pid_t wr = ut_fork();
+	if (wr == 0) {
+		unsigned char buf[100];
+		unsigned long k = 0;
+		int w = open("rfifo", O_WRONLY);
+		if (w < 0)
+			FAIL("writer: open: %s", ut_errname(errno));
+		for (unsigned i = 0; k < total; i++) {
+			if (k == alone) {               /* the second reader is there */
+				char c;
+				if (read(ack[0], &c, 1) != 1)
+					_exit(2);
+			}
+			size_t n = 1 + i % sizeof buf;
+			if (k < alone && n > alone - k)
+				n = alone - k;
+			if (n > total - k)
+				n = total - k;
+			for (size_t j = 0; j < n; j++)
+				buf[j] = (unsigned char)((k + j) * 7);
+			if (write(w, buf, n) != (ssize_t)n)
+				_exit(3);
+			k += n;
+		}
+		_exit(0);
+	}
+	int r = CHECK_OK(open("rfifo", O_RDONLY));
+	unsigned char buf[64];
+	unsigned long k = 0;
+	for (unsigned i = 0; k < alone; i++) {
+		size_t want = 1 + i % sizeof buf;
+		if (want > alone - k)
+			want = alone - k;
+		ssize_t n = read(r, buf, want);
+		if (n <= 0)
+			FAIL("reading alone: %s", n < 0 ? ut_errname(errno) : "early EOF");
+		for (ssize_t j = 0; j < n; j++, k++)
+			if (buf[j] != (unsigned char)(k * 7))
+				FAIL("reading alone: byte %lu wrong", k);
+	}
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	unsigned long mine[256] = { 0 };
+	hist_read_all(r, mine);
+	ut_expect_exit(wr, 0);
+	ut_expect_exit(r1, 0);
+	unsigned long want[256] = { 0 };
+	for (unsigned long b = alone; b < total; b++)
+		want[(unsigned char)(b * 7)]++;
+	for (int v = 0; v < 256; v++)
+		if (mine[v] + shared[v] != want[v])
+			FAIL("byte value %d: read %lu times, written %lu times", v,
+			     mine[v] + shared[v], want[v]);
+	CHECK_OK(close(r));
+	CHECK_OK(unlink("rfifo"));
+}
+
+/*
+ * A pipe also gains a writer when another process opens the write end
+ * through /proc/PID/fd/N: a new open file description, with no fork, dup
+ * or thread in the writing process. The reader and the other writer are
+ * forked before the warm-up and hold no write end of their own.
+ */
+TEST(pipe_writer_reopened_through_proc)
+{
+	const unsigned before = 500 * scale, after = 750 * scale;
+	int p[2], go[2], ack[2];
+	CHECK_OK(pipe(p));
+	CHECK_OK(pipe(go));
+	CHECK_OK(pipe(ack));
+	pid_t rd = ut_fork();
+	if (rd == 0) {
+		close(p[1]);
+		close(go[1]);
+		close(ack[1]);
+		struct rec_reader r = { .nw = 2 };
+		rec_read_all(p[0], &r);
+		if (r.next[0] != before + after || r.next[1] != after)
+			FAIL("reader: %u and %u records, want %u and %u", r.next[0], r.next[1],
+			     before + after, after);
+		_exit(0);
+	}
+	pid_t wr = ut_fork();
+	if (wr == 0) {
+		char c, path[64];
+		close(p[0]);
+		close(p[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)getppid(), p[1]);
+		int w = open(path, O_WRONLY);
+		if (w < 0)
+			FAIL("second writer: open /proc/PID/fd/N: %s", ut_errname(errno));
+		if (write(ack[1], "o", 1) != 1)
+			_exit(2);
+		for (unsigned s = 0; s < after; s++)
+			rec_write(w, 1, s);
+		_exit(0);
+	}
+	close(p[0]);
+	for (unsigned s = 0; s < before; s++)
+		rec_write(p[1], 0, s);
+	char c;
+	CHECK_EQ(write(go[1], "g", 1), 1);
+	CHECK_EQ(read(ack[0], &c, 1), 1);
+	for (unsigned s = before; s < before + after; s++)
+		rec_write(p[1], 0, s);
+	CHECK_OK(close(p[1]));
+	ut_expect_exit(wr, 0);
+	ut_expect_exit(rd, 0);
+}
+
+/* ---- 6. small writes and reads across the ring's page boundaries ---------------- */
+
+#define STREAM_BYTES 100000
+
+static unsigned char stream_byte(unsigned long k) { return (unsigned char)(k % 251); }
+
+TEST(pipe_small_io_page_boundaries)
+{
+	/* A writer process: sizes 1..300; this process reads 1..397. */
+	int p[2];
+	CHECK_OK(pipe(p));
+	pid_t pid = ut_fork();
+	if (pid == 0) {
+		unsigned char buf[300];
+		close(p[0]);
+		unsigned long k = 0;
+		for (unsigned i = 0; k < STREAM_BYTES; i++) {
+			size_t n = 1 + i % 300;
+			if (n > STREAM_BYTES - k)
+				n = STREAM_BYTES - k;
+			for (size_t j = 0; j < n; j++)
+				buf[j] = stream_byte(k + j);
+			if (write(p[1], buf, n) != (ssize_t)n)
+				_exit(2);
+			k += n;
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	unsigned char buf[397];
+	unsigned long k = 0;
+	for (unsigned i = 0;; i++) {
+		ssize_t n = read(p[0], buf, 1 + i % sizeof buf);
+		if (n == 0)
+			break;
+		if (n < 0)
+			FAIL("read: %s", ut_errname(errno));
+		for (ssize_t j = 0; j < n; j++, k++)
+			if (buf[j] != stream_byte(k))
+				FAIL("byte %lu wrong", k);
+		if (k > STREAM_BYTES)
+			FAIL("more bytes than were written");
+	}
+	CHECK_EQ(k, STREAM_BYTES);
+	ut_expect_exit(pid, 0);
+
+	/* One thread, both ends, the pipe never empty: writes 1..300 and reads
+	 * 1..299 wander over every offset of the ring. */
+	CHECK_OK(pipe(p));
+	unsigned long wk = 0, rk = 0;
+	unsigned char wbuf[300], rbuf[300];
+	for (unsigned i = 0; rk < STREAM_BYTES; i++) {
+		size_t n = 1 + i % 300;
+		if (wk < STREAM_BYTES && wk - rk + n <= 60000) {
+			for (size_t j = 0; j < n; j++)
+				wbuf[j] = stream_byte(wk + j);
+			CHECK_EQ(write(p[1], wbuf, n), (long)n);
+			wk += n;
+		}
+		size_t m = 1 + (i * 7) % 299;
+		if (m > wk - rk)
+			m = wk - rk;
+		if (m == 0)
+			continue;
+		CHECK_EQ(read(p[0], rbuf, m), (long)m);
+		for (size_t j = 0; j < m; j++, rk++)
+			if (rbuf[j] != stream_byte(rk))
+				FAIL("one thread: byte %lu wrong", rk);
+	}
+	int avail = -1;
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, (long)(wk - rk));
+}
+
+/* ---- 7. bad buffers, after the paths are warm -------------------------------------- */
+
+/* Two pages; the second PROT_NONE: returns the first page. */
+static char *page_before_hole(void)
+{
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		FAIL("mmap: %s", ut_errname(errno));
+	CHECK_OK(mprotect(m + 4096, 4096, PROT_NONE));
+	memset(m, 'm', 4096);
+	return m;
+}
+
+TEST(efault_after_warmup)
+{
+	const int n = 500 * scale;
+	char *page = page_before_hole();
+	char *hole = page + 4096;
+	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED);
+	char *fresh = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(fresh != MAP_FAILED);
+	/* An address with no mapping at all (the last mmap of this test). */
+	char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	CHECK_OK(munmap(gone, 4096));
+	int p[2];
+	CHECK_OK(pipe(p));
+	echo_rounds(p[1], p[0], n, "warm-up");
+	int avail;
+
+	/* write(pipe) from a bad buffer: EFAULT, nothing enters the pipe. */
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(p[1], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 100), EFAULT);
+		CHECK_ERR(write(p[1], gone, 1), EFAULT);
+		CHECK_ERR(write(p[1], page + 4096 - 4, 8), EFAULT);   /* runs into the hole */
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 0);
+	echo_rounds(p[1], p[0], 100, "after write EFAULTs");
+	/* With data already there, and a buffer that runs into the hole. */
+	CHECK_EQ(write(p[1], "q", 1), 1);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(p[1], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 1), EFAULT);
+		CHECK_ERR(write(p[1], page + 4096 - 4, 8), EFAULT);
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 1);
+
+	/* read(pipe) into a bad buffer: EFAULT, the byte is still there. */
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(read(p[0], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(read(p[0], hole, 1), EFAULT);
+		CHECK_ERR(read(p[0], ro, 1), EFAULT);
+		CHECK_ERR(read(p[0], gone, 1), EFAULT);
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 1);
+	char c = 0;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK(c == 'q');
+	echo_rounds(p[1], p[0], 100, "after read EFAULTs");
+	/* A read that runs into the hole: EFAULT, all of it still there. */
+	CHECK_EQ(write(p[1], "12345678", 8), 8);
+	for (int i = 0; i < 100; i++)
+		CHECK_ERR(read(p[0], page + 4096 - 4, 8), EFAULT);
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 8);
+	char eight[8];
+	CHECK_EQ(read(p[0], eight, 8), 8);
+	CHECK(memcmp(eight, "12345678", 8) == 0);
+	echo_rounds(p[1], p[0], 100, "after straddling read EFAULTs");
+
+	/* A fresh mapping (not yet faulted in) works both ways. */
+	CHECK_EQ(write(p[1], "fresh", 5), 5);
+	CHECK_EQ(read(p[0], fresh + 4096 - 2, 5), 5);   /* across a page boundary */
+	CHECK(memcmp(fresh + 4096 - 2, "fresh", 5) == 0);
+	CHECK_EQ(write(p[1], fresh + 2 * 4096 + 100, 10), 10);  /* unread zero page */
+	char z[10];
+	memset(z, 1, sizeof z);
+	CHECK_EQ(read(p[0], z, sizeof z), 10);
+	for (int i = 0; i < 10; i++)
+		CHECK(z[i] == 0);
+
+	/* /dev/zero: bad buffers fault. */
+	int zfd = CHECK_OK(open("/dev/zero", O_RDONLY));
+	char zb[8];
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(read(zfd, zb, sizeof zb), 8);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(read(zfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_ERR(read(zfd, hole, 8), EFAULT);
+		CHECK_ERR(read(zfd, ro, 8), EFAULT);
+		CHECK_ERR(read(zfd, gone, 8), EFAULT);
+	}
+	/* Into the hole part-way: Linux 6.1 clears in 8-byte stores and says
+	 * EFAULT; returning the 4 bytes cleared would be right too. */
+	for (int i = 0; i < 100; i++) {
+		memset(page + 4092, 'm', 4);
+		errno = 0;
+		ssize_t r = read(zfd, page + 4096 - 4, 8);
+		if (r == 4)
+			CHECK(memcmp(page + 4092, "\0\0\0\0", 4) == 0);
+		else if (r != -1 || errno != EFAULT)
+			FAIL("read of /dev/zero into a buffer running into a hole: %s",
+			     r < 0 ? ut_errname(errno) : "a wrong count");
+	}
+	CHECK_EQ(read(zfd, fresh + 3 * 4096 - 8, 8), 8);
+
+	/* /dev/null: a kernel address fails the access check; an unmapped
+	 * user buffer is never read, so Linux accepts it. */
+	int nfd = CHECK_OK(open("/dev/null", O_WRONLY));
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(write(nfd, zb, sizeof zb), 8);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(nfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_EQ(write(nfd, hole, 8), 8);
+		CHECK_EQ(write(nfd, gone, 8), 8);
+	}
+
+	/* pread of a regular file into bad buffers. */
+	int f = CHECK_OK(open("data", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	char pat[64];
+	for (int i = 0; i < 64; i++)
+		pat[i] = (char)('A' + i % 26);
+	CHECK_EQ(write(f, pat, sizeof pat), 64);
+	char pb[16];
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(pread(f, pb, 16, i % 48), 16);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(pread(f, KERNEL_PTR, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, hole, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, ro, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, gone, 16, 0), EFAULT);
+	}
+	CHECK_EQ(pread(f, fresh + 4096 - 8, 16, 3), 16);
+	CHECK(memcmp(fresh + 4096 - 8, pat + 3, 16) == 0);
+	CHECK_EQ(pread(f, pb, 16, 10), 16);
+	CHECK(memcmp(pb, pat + 10, 16) == 0);
+}
+
+/*
+ * The x86-64 system-call ABI keeps every register but RAX, RCX and R11,
+ * on success and on failure alike. A fast path that bails out on a fault
+ * (EFAULT) must not return with its own values in the caller's registers.
+ * The call is made from assembly with a known value in each register.
+ */
+struct sysregs {
+	unsigned long rbx, rbp, r12, r13, r14, r15, rdi, rsi, rdx, r10, r8, r9;
+	long nr;                    /* in: the call number; out: the result */
+};
+
+static const char *const sysreg_names[] = {
+	"rbx", "rbp", "r12", "r13", "r14", "r15", "rdi", "rsi", "rdx", "r10", "r8", "r9",
+};
+
+__attribute__((noinline)) static void sys_regs(struct sysregs *in, struct sysregs *out)
+{
+	long dummy;
+	__asm__ volatile(
+		"sub $128, %%rsp\n\t"           /* keep clear of the red zone */
+		"push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+		"push %[out]\n\t"
+		"mov %[in], %%rax\n\t"
+		"mov 0(%%rax), %%rbx\n\tmov 8(%%rax), %%rbp\n\tmov 16(%%rax), %%r12\n\t"
+		"mov 24(%%rax), %%r13\n\tmov 32(%%rax), %%r14\n\tmov 40(%%rax), %%r15\n\t"
+		"mov 48(%%rax), %%rdi\n\tmov 56(%%rax), %%rsi\n\tmov 64(%%rax), %%rdx\n\t"
+		"mov 72(%%rax), %%r10\n\tmov 80(%%rax), %%r8\n\tmov 88(%%rax), %%r9\n\t"
+		"mov 96(%%rax), %%rax\n\t"
+		"syscall\n\t"
+		"push %%rax\n\t"
+		"mov 8(%%rsp), %%rax\n\t"
+		"mov %%rbx, 0(%%rax)\n\tmov %%rbp, 8(%%rax)\n\tmov %%r12, 16(%%rax)\n\t"
+		"mov %%r13, 24(%%rax)\n\tmov %%r14, 32(%%rax)\n\tmov %%r15, 40(%%rax)\n\t"
+		"mov %%rdi, 48(%%rax)\n\tmov %%rsi, 56(%%rax)\n\tmov %%rdx, 64(%%rax)\n\t"
+		"mov %%r10, 72(%%rax)\n\tmov %%r8, 80(%%rax)\n\tmov %%r9, 88(%%rax)\n\t"
+		"pop %%rcx\n\t"
+		"mov %%rcx, 96(%%rax)\n\t"
+		"add $8, %%rsp\n\t"
+		"pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
+		"add $128, %%rsp\n\t"
+		: "=a"(dummy)
+		: [in] "r"(in), [out] "r"(out)
+		: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+	(void)dummy;
+}
+
+/* Call nr(a0, a1, a2, a3) with marker values in the other registers;
+ * FAIL if any register but RAX/RCX/R11 changed; return the result. */
+static long call_keeps_regs(const char *what, long nr, long a0, long a1, long a2, long a3)
+{
+	struct sysregs in = {
+		0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+		0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
+		(unsigned long)a0, (unsigned long)a1, (unsigned long)a2, (unsigned long)a3,
+		0x8888888888888888, 0x9999999999999999, nr,
+	};
+	struct sysregs out;
+	memset(&out, 0, sizeof out);
+	sys_regs(&in, &out);
+	const unsigned long *i = &in.rbx, *o = &out.rbx;
+	for (int k = 0; k < 12; k++)
+		if (i[k] != o[k])
+			FAIL("%s (result %s): %s changed across the system call", what,
+			     out.nr < 0 ? ut_errname((int)-out.nr) : "success", sysreg_names[k]);
+	return out.nr;
+}
+
+#define KEEPS(what, want, nr, a0, a1, a2, a3) do { \
+	long _r = call_keeps_regs(what, nr, (long)(a0), (long)(a1), (long)(a2), (long)(a3)); \
+	if (_r != (long)(want)) \
+		FAIL("%s: result %ld, want %ld", what, _r, (long)(want)); \
+} while (0)
+
+TEST(syscall_regs_kept_on_fast_paths)
+{
+	char *page = page_before_hole();
+	char *hole = page + 4096;
+	char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	CHECK_OK(munmap(gone, 4096));
+	char buf[64];
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	int null = CHECK_OK(open("/dev/null", O_WRONLY));
+	int f = CHECK_OK(open("data", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(write(f, "0123456789abcdefghijklmnopqrstuvwxyz", 36), 36);
+	int p[2];
+	CHECK_OK(pipe(p));
+	for (int round = 0; round < 200; round++) {
+		KEEPS("getpid", getpid(), SYS_getpid, 0, 0, 0, 0);
+		KEEPS("read /dev/zero", 8, SYS_read, z, buf, 8, 0);
+		KEEPS("write /dev/null", 8, SYS_write, null, buf, 8, 0);
+		KEEPS("pread64 file", 16, SYS_pread64, f, buf, 16, 4);
+		KEEPS("write pipe", 8, SYS_write, p[1], "abcdefgh", 8, 0);
+		KEEPS("read pipe", 8, SYS_read, p[0], buf, 8, 0);
+		if (round < 100)
+			continue;                   /* the first half warms up */
+		KEEPS("read /dev/zero into a kernel address", -EFAULT, SYS_read, z, KERNEL_PTR, 8, 0);
+		KEEPS("read /dev/zero into PROT_NONE", -EFAULT, SYS_read, z, hole, 8, 0);
+		KEEPS("read /dev/zero into an unmapped page", -EFAULT, SYS_read, z, gone, 8, 0);
+		KEEPS("write /dev/null from a kernel address", -EFAULT, SYS_write, null, KERNEL_PTR, 8, 0);
+		KEEPS("write /dev/null from PROT_NONE", 8, SYS_write, null, hole, 8, 0);
+		KEEPS("pread64 into a kernel address", -EFAULT, SYS_pread64, f, KERNEL_PTR, 16, 4);
+		KEEPS("pread64 into PROT_NONE", -EFAULT, SYS_pread64, f, hole, 16, 4);
+		KEEPS("pread64 into an unmapped page", -EFAULT, SYS_pread64, f, gone, 16, 4);
+		KEEPS("write pipe from a kernel address", -EFAULT, SYS_write, p[1], KERNEL_PTR, 8, 0);
+		KEEPS("write pipe from PROT_NONE", -EFAULT, SYS_write, p[1], hole, 8, 0);
+		KEEPS("write pipe from an unmapped page", -EFAULT, SYS_write, p[1], gone, 8, 0);
+		KEEPS("write pipe", 8, SYS_write, p[1], "abcdefgh", 8, 0);
+		KEEPS("read pipe into a kernel address", -EFAULT, SYS_read, p[0], KERNEL_PTR, 8, 0);
+		KEEPS("read pipe into PROT_NONE", -EFAULT, SYS_read, p[0], hole, 8, 0);
+		KEEPS("read pipe into an unmapped page", -EFAULT, SYS_read, p[0], gone, 8, 0);
+		KEEPS("read pipe after the faults", 8, SYS_read, p[0], buf, 8, 0);
+		CHECK(memcmp(buf, "abcdefgh", 8) == 0);
+	}
+}
+
+/* ---- 8. /dev/zero: exactly n bytes -------------------------------------------- */
+
+TEST(dev_zero_small_reads)
+{
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	unsigned char buf[256];
+	for (int round = 0; round < 5 * scale; round++)
+		for (size_t n = 1; n <= 200; n++) {
+			memset(buf, 0xff, sizeof buf);
+			size_t off = (n * 3 + round) % 40;
+			ssize_t r = read(z, buf + off, n);
+			if (r != (ssize_t)n)
+				FAIL("read of %zu: got %s", n, r < 0 ? ut_errname(errno) : "a short count");
+			for (size_t i = 0; i < off; i++)
+				if (buf[i] != 0xff)
+					FAIL("read of %zu: byte before the buffer written", n);
+			for (size_t i = off; i < off + n; i++)
+				if (buf[i] != 0)
+					FAIL("read of %zu: byte %zu not zero", n, i - off);
+			for (size_t i = off + n; i < sizeof buf; i++)
+				if (buf[i] != 0xff)
+					FAIL("read of %zu: byte after the buffer written", n);
+		}
+	CHECK_EQ(read(z, buf, 0), 0);
+
+	/* The descriptor re-pointed: a file's data, then /dev/null's EOF. */
+	ut_write_file("notzero", "abcdefgh", 8, 0644);
+	int f = CHECK_OK(open("notzero", O_RDONLY));
+	CHECK_EQ(dup2(f, z), z);
+	memset(buf, 0, sizeof buf);
+	CHECK_EQ(read(z, buf, 8), 8);
+	CHECK(memcmp(buf, "abcdefgh", 8) == 0);
+	int null = CHECK_OK(open("/dev/null", O_RDONLY));
+	CHECK_EQ(dup2(null, z), z);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(read(z, buf, 8), 0);
+	CHECK_OK(close(z));
+	CHECK_ERR(read(z, buf, 8), EBADF);
+	/* A new /dev/zero on the same number, read-only and write-only. */
+	CHECK_EQ(open("/dev/zero", O_WRONLY), z);
+	CHECK_ERR(read(z, buf, 8), EBADF);
+	CHECK_EQ(write(z, buf, 8), 8);
+	CHECK_OK(close(z));
+	CHECK_EQ(open("/dev/zero", O_RDONLY), z);
+	memset(buf, 7, sizeof buf);
+	CHECK_EQ(read(z, buf, 8), 8);
+	CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == 7);
+}
+
+/* ---- 9. pread on an in-memory file ---------------------------------------------- */
+
+#define PFILE (64 * 1024)
+
+static unsigned char pat_byte(long k, int gen) { return (unsigned char)(k * 31 + k / 4096 + gen * 101); }
+
+static void check_pread(int fd, long off, size_t len, long size, int gen, const char *what)
+{
+	static unsigned char buf[PFILE + 8192];
+	long want = off >= size ? 0 : (long)len < size - off ? (long)len : size - off;
+	ssize_t n = pread(fd, buf, len, off);
+	if (n != want)
+		FAIL("%s: pread(%zu at %ld) gave %s", what, len, off,
+		     n < 0 ? ut_errname(errno) : "the wrong count");
+	for (long i = 0; i < n; i++)
+		if (buf[i] != pat_byte(off + i, gen))
+			FAIL("%s: pread(%zu at %ld): byte %ld wrong", what, len, off, i);
+}
+
+TEST(pread_memory_file)
+{
+	static unsigned char data[PFILE];
+	for (long k = 0; k < PFILE; k++)
+		data[k] = pat_byte(k, 0);
+	int fd = CHECK_OK(open("pf", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(ut_write_full(fd, data, PFILE), PFILE);
+	long size = PFILE;
+
+	/* Many offsets and sizes, some across EOF. */
+	for (int i = 0; i < 1000 * scale; i++) {
+		long off = ((long)i * 4099 + i / 7) % (PFILE + 100);
+		size_t len = 1 + (i * 37) % 700;
+		check_pread(fd, off, len, size, 0, "first pass");
+	}
+	check_pread(fd, PFILE - 10, 100, size, 0, "across EOF");
+	check_pread(fd, PFILE, 100, size, 0, "at EOF");
+	check_pread(fd, PFILE + 5000, 1, size, 0, "past EOF");
+	check_pread(fd, 0, PFILE, size, 0, "whole file");
+	CHECK_EQ(pread(fd, data, 0, 0), 0);
+	CHECK_ERR(pread(fd, data, 1, -1), EINVAL);
+	CHECK_ERR(pread(fd, data, 1, LONG_MIN), EINVAL);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), PFILE);   /* pread leaves the offset */
+
+	/* ftruncate shrinks it: the new size at once. */
+	CHECK_OK(ftruncate(fd, 10000));
+	size = 10000;
+	for (int i = 0; i < 200 * scale; i++)
+		check_pread(fd, (i * 997L) % 12000, 1 + i % 300, size, 0, "after shrinking");
+	/* Grows it again: zeros past the old end. */
+	CHECK_OK(ftruncate(fd, 20000));
+	unsigned char z[64];
+	CHECK_EQ(pread(fd, z, sizeof z, 10000), 64);
+	for (int i = 0; i < 64; i++)
+		CHECK(z[i] == 0);
+	CHECK_OK(ftruncate(fd, 10000));
+
+	/* Written through a second descriptor: new data and size. */
+	for (long k = 0; k < PFILE; k++)
+		data[k] = pat_byte(k, 1);
+	int fd2 = CHECK_OK(open("pf", O_WRONLY));
+	CHECK_EQ(ut_write_full(fd2, data, PFILE), PFILE);
+	size = PFILE;
+	for (int i = 0; i < 500 * scale; i++)
+		check_pread(fd, ((long)i * 4099) % (PFILE + 100), 1 + (i * 37) % 700, size, 1,
+			    "after a write through another descriptor");
+	/* pwrite through the second, pread through the first at once. */
+	for (long k = 0; k < PFILE; k += 4096) {
+		unsigned char b = pat_byte(k, 2);
+		CHECK_EQ(pwrite(fd2, &b, 1, k), 1);
+		unsigned char got = 0;
+		CHECK_EQ(pread(fd, &got, 1, k), 1);
+		CHECK(got == b);
+	}
+	for (long k = 0; k < PFILE; k += 4096) {
+		unsigned char b = pat_byte(k, 1);
+		CHECK_EQ(pwrite(fd2, &b, 1, k), 1);
+	}
+
+	/* Unlinked while open: still readable, through both. */
+	CHECK_OK(unlink("pf"));
+	for (int i = 0; i < 300 * scale; i++)
+		check_pread(fd, ((long)i * 4099) % (PFILE + 100), 1 + (i * 37) % 700, size, 1,
+			    "after unlink");
+	CHECK_OK(close(fd2));
+	check_pread(fd, 100, 1000, size, 1, "after unlink and closing the other descriptor");
+
+	/* The number re-pointed at another file: that file's bytes. */
+	ut_write_file("other", "0123456789", 10, 0644);
+	int o = CHECK_OK(open("other", O_RDONLY));
+	CHECK_EQ(dup2(o, fd), fd);
+	char buf[16] = { 0 };
+	for (int i = 0; i < 100; i++) {
+		CHECK_EQ(pread(fd, buf, sizeof buf, 2), 8);
+		CHECK(memcmp(buf, "23456789", 8) == 0);
+	}
+	CHECK_OK(close(fd));
+	CHECK_ERR(pread(fd, buf, 1, 0), EBADF);
+	/* A pipe on that number: ESPIPE. */
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(p[0], fd);
+	CHECK_ERR(pread(fd, buf, 1, 0), ESPIPE);
+}
+
+/* ---- 10. exec: the new image writes to the inherited pipe ------------------------ */
+
+TEST(exec_resets_synth)
+{
+	const unsigned n = 500 * scale;
+	int p[2], q[2];
+	CHECK_OK(pipe(p));
+	CHECK_OK(pipe2(q, O_CLOEXEC));
+	pid_t pid = ut_fork();
+	if (pid == 0) {
+		close(p[0]);
+		close(q[0]);
+		/* Records through stdout (the pipe) and a close-on-exec pipe. */
+		if (dup2(p[1], 1) != 1)
+			_exit(3);
+		close(p[1]);
+		int f = open("scratch", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		char b[8];
+		for (unsigned s = 0; s < n; s++) {
+			rec_write(1, 0, s);
+			rec_write(q[1], 0, s);
+			if (write(f, "w", 1) != 1 || pread(f, b, 1, 0) != 1)
+				_exit(4);
+		}
+		/* Descriptor f is not close-on-exec: echoargs checks it is open,
+		 * and q[1] closed. */
+		char fa[16], qa[16];
+		snprintf(fa, sizeof fa, "%d", f);
+		snprintf(qa, sizeof qa, "%d", q[1]);
+		char *argv[] = { "echoargs", "--fds", fa, qa, NULL };
+		char *envp[] = { NULL };
+		execve(ut_helper("echoargs"), argv, envp);
+		_exit(5);
+	}
+	close(p[1]);
+	close(q[1]);
+	/* The records come on both pipes in turn. */
+	static unsigned char buf[PIPE_BUF], want[PIPE_BUF];
+	for (unsigned s = 0; s < n; s++) {
+		unsigned len = rec_len(0, s);
+		rec_build(want, 0, s);
+		CHECK_EQ(ut_read_full(p[0], buf, len), len);
+		if (memcmp(buf, want, len))
+			FAIL("stdout record %u before the exec: wrong bytes", s);
+		CHECK_EQ(ut_read_full(q[0], buf, len), len);
+		if (memcmp(buf, want, len))
+			FAIL("close-on-exec pipe record %u: wrong bytes", s);
+	}
+	/* The close-on-exec pipe ends at the exec; stdout carries on with
+	 * what the new image prints. */
+	expect_eof(q[0], "close-on-exec pipe after the exec");
+	char out[256];
+	ssize_t got = ut_read_full(p[0], out, sizeof out - 1);
+	CHECK(got >= 0);
+	out[got] = 0;
+	ut_expect_exit(pid, 0);
+	/* The file got the lowest free number, 3. */
+	char expect[64];
+	snprintf(expect, sizeof expect, "fd 3 open\nfd %d closed\n", q[1]);
+	if (strcmp(out, expect)) {
+		for (char *c = out; *c; c++)
+			if (*c == '\n')
+				*c = '|';
+		FAIL("the new image printed \"%.60s\"", out);
+	}
+}
+
+/* ---- 11. the slow set ------------------------------------------------------------ */
+
+/* Live synthesized regions, or -1 without /proc/synth (Linux). */
+static long synth_live_regions(void)
+{
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f) {
+		struct stat st;
+		if (stat("/proc/synth", &st) < 0 || !S_ISREG(st.st_mode))
+			return -1;
+		f = fopen("/proc/synth", "r");
+	}
+	if (!f)
+		return -1;
+	char line[512];
+	long n = 0;
+	while (fgets(line, sizeof line, f))
+		if (line[0] >= '0' && line[0] <= '9')
+			n++;
+	fclose(f);
+	return n;
+}
+
+TEST(code_cache_churn)
+{
+	enum { N = 100000 };
+	ut_write_file("cf", "0123456789abcdef", 16, 0644);
+	/* Round -1 is a warm-up: a thread's first synthesized call may link
+	 * per-system-call code (a descriptor switch) that stays; the count
+	 * is taken after it. */
+	long before = 0;
+	for (int i = -1; i < N; i++) {
+		if (i == 0)
+			before = synth_live_regions();
+		int p[2];
+		char c;
+		if (pipe(p) < 0)
+			FAIL("iteration %d: pipe: %s", i, ut_errname(errno));
+		if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 || c != 'x')
+			FAIL("iteration %d: pipe write/read", i);
+		CHECK_OK(close(p[0]));
+		CHECK_OK(close(p[1]));
+
+		int f = open("cf", O_RDWR);
+		if (f < 0)
+			FAIL("iteration %d: open: %s", i, ut_errname(errno));
+		char b[4];
+		char v = (char)('a' + (i + 26) % 26);
+		if (pwrite(f, &v, 1, (i + 12) % 12) != 1 || pread(f, b, 4, (i + 12) % 12) != 4 || b[0] != v)
+			FAIL("iteration %d: file pwrite/pread", i);
+		CHECK_OK(close(f));
+
+		int z = open("/dev/zero", O_RDONLY);
+		if (z < 0)
+			FAIL("iteration %d: open /dev/zero: %s", i, ut_errname(errno));
+		b[0] = 1;
+		if (read(z, b, 4) != 4 || b[0] != 0)
+			FAIL("iteration %d: /dev/zero read", i);
+		CHECK_OK(close(z));
+	}
+	long after = synth_live_regions();
+	if (before >= 0 && after != before)
+		FAIL("live synthesized regions: %ld before, %ld after", before, after);
+}
+
+/* The quick tests above, each round in its own child (a failing child
+ * sends its own reason first). */
+static void rounds(void (*fn)(void), int n, int sc)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t pid = ut_fork();
+		if (pid == 0) {
+			scale = sc;
+			fn();
+			_exit(0);
+		}
+		int st = ut_wait(pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			FAIL("round %d: %s", i, ut_status_str(st));
+	}
+}
+
+TEST(synth_invalidation_rounds)
+{
+	rounds(pipe_fork_concurrent_writers, 50, 1);
+	rounds(pipe_readers_fork_and_thread, 50, 1);
+	rounds(pipe_writer_becomes_multithreaded, 50, 1);
+	rounds(pipe_dup_then_close_either, 50, 1);
+	rounds(pipe_dup2_over_warm_fds, 50, 1);
+	rounds(pipe_nonblock_toggle_while_reader_blocks, 20, 1);
+	rounds(pipe_nonblock_set_elsewhere, 20, 1);
+	rounds(pipe_close_while_other_thread_writes, 50, 1);
+	rounds(pipe_fd_changed_by_process_sharing_table, 50, 1);
+	rounds(fifo_writer_opened_by_name, 50, 1);
+	rounds(fifo_reader_opened_by_name, 50, 1);
+	rounds(pipe_writer_reopened_through_proc, 50, 1);
+}
+
+const struct utest ut_synth_tests[] = {
+	T(pipe_fork_concurrent_writers),
+	T(pipe_readers_fork_and_thread),
+	T(pipe_writer_becomes_multithreaded),
+	T(pipe_dup_then_close_either),
+	T(pipe_dup2_over_warm_fds),
+	T(pipe_nonblock_toggle_while_reader_blocks),
+	T(pipe_nonblock_set_elsewhere),
+	T(pipe_close_while_other_thread_writes),
+	T(pipe_fd_changed_by_process_sharing_table),
+	T(fifo_writer_opened_by_name),
+	T(fifo_reader_opened_by_name),
+	T(pipe_writer_reopened_through_proc),
+	T(pipe_small_io_page_boundaries),
+	T(efault_after_warmup),
+	T(syscall_regs_kept_on_fast_paths),
+	T(dev_zero_small_reads),
+	T(pread_memory_file),
+	T(exec_resets_synth),
+	T_SLOW(code_cache_churn),
+	T_SLOW(synth_invalidation_rounds),
+	{ 0 }
+};
