@@ -182,12 +182,29 @@ void fdtable_close_on_exec(struct fdtable *t)
 	}
 }
 
+/* Set or clear fd's close-on-exec bit; fd < t->size. */
+static inline void cloexec_assign(struct fdtable *t, int fd, bool on)
+{
+	uint64_t bit = 1ULL << (fd % 64), *w = &t->cloexec[fd / 64];
+	*w = on ? *w | bit : *w & ~bit;
+}
+
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
 	int limit = fd_limit();
 	if (min < 0)
 		min = 0;
-	for (int fd = min; fd < limit; fd++) {
+	/* The slots that exist first, without the growth check per slot. */
+	int n = limit < t->size ? limit : t->size;
+	struct file **fds = t->fd;
+	for (int fd = min; fd < n; fd++) {
+		if (!fds[fd]) {
+			fds[fd] = f;
+			cloexec_assign(t, fd, cloexec);
+			return fd;
+		}
+	}
+	for (int fd = min > n ? min : n; fd < limit; fd++) {
 		if (fd >= t->size) {
 			int err = fdtable_grow(t, fd + 1);
 			if (err)
@@ -226,7 +243,7 @@ int fd_close(struct fdtable *t, int fd)
 		return -EBADF;
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
-	fd_set_cloexec(t, fd, false);
+	cloexec_assign(t, fd, false);
 	if (unlikely(t->synth_regions))
 		synth_event_fd(t, fd);          /* code that assumed this file */
 	file_put(f);

@@ -24,12 +24,110 @@
 #include <synthos/slab.h>
 #include <synthos/string.h>
 #include <synthos/vfs.h>
+#include <arch/page.h>
 #include "internal.h"
+
+/*
+ * The walk's own reference counting: inode_get and inode_put (vfs.c) with
+ * the common case inline -- a walk takes and drops a reference per step.
+ * iput leaves the last reference to inode_put, which decides the inode's
+ * fate; otherwise both do exactly what vfs.c's do.
+ */
+static inline struct inode *iget(struct inode *ino)
+{
+	ino->refcount++;
+	ino->sb->refs++;
+	return ino;
+}
+
+static inline void iput(struct inode *ino)
+{
+	if (likely(ino->refcount > 1)) {
+		ino->refcount--;
+		ino->sb->refs--;
+	} else {
+		inode_put(ino);
+	}
+}
+
+/*
+ * Copying a path in. strncpy_from_user copies up to the end of the page
+ * holding the string (up to 4 KiB for a 10-byte path); here the copy goes
+ * in small chunks, never past the page that holds the next byte (the
+ * string may end just before an unmapped page), each chunk searched for
+ * the NUL a word at a time. The result is strncpy_from_user's: the length,
+ * -EFAULT, or -ENAMETOOLONG with no NUL within PATH_MAX bytes.
+ */
+#define PATH_CHUNK 32
+#define PATH_CHUNK_MAX 512
+
+typedef uint64_t __attribute__((may_alias, aligned(1))) path_word_t;
+
+/* The first NUL in p[0..n), or NULL: a word at a time, as memchr. */
+static inline const char *find_nul(const char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t x = *(const path_word_t *)p;
+		uint64_t z = (x - ones) & ~x & highs;
+		if (z)
+			return p + (__builtin_ctzll(z) >> 3);
+	}
+	for (; n; p++, n--)
+		if (!*p)
+			return p;
+	return NULL;
+}
+
+static long copy_path_from(char *dst, const char *usrc, size_t done)
+{
+	size_t want = PATH_CHUNK_MAX;
+
+	for (;;) {
+		uint64_t a = (uint64_t)usrc + done;
+		size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		if (chunk > want)
+			chunk = want;
+		if (chunk > PATH_MAX - done)
+			chunk = PATH_MAX - done;
+		if (copy_from_user(dst + done, (const void *)a, chunk))
+			return -EFAULT;
+		const char *nul = find_nul(dst + done, chunk);
+		if (nul)
+			return nul - dst;
+		done += chunk;
+		if (done >= PATH_MAX)
+			return -ENAMETOOLONG;
+	}
+}
+
+/* The common case, a short path not near the end of its page, in one
+ * PATH_CHUNK copy; the rest goes on in bigger chunks. */
+static inline __attribute__((always_inline)) long copy_path(char *dst, const char *usrc)
+{
+	uint64_t a = (uint64_t)usrc;
+
+	if (likely(PAGE_SIZE - (a & (PAGE_SIZE - 1)) >= PATH_CHUNK)) {
+		if (copy_from_user(dst, usrc, PATH_CHUNK))
+			return -EFAULT;
+		const char *nul = find_nul(dst, PATH_CHUNK);
+		if (nul)
+			return nul - dst;
+		return copy_path_from(dst, usrc, PATH_CHUNK);
+	}
+	size_t first = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+	if (copy_from_user(dst, usrc, first))
+		return -EFAULT;
+	const char *nul = find_nul(dst, first);
+	if (nul)
+		return nul - dst;
+	return copy_path_from(dst, usrc, first);
+}
 
 int user_path_empty_ok(const char *upath, char *kbuf)
 {
-	long n = strncpy_from_user(kbuf, upath, PATH_MAX);
-	return (int)n;
+	return (int)copy_path(kbuf, upath);
 }
 
 int user_path(const char *upath, char *kbuf)
@@ -40,17 +138,48 @@ int user_path(const char *upath, char *kbuf)
 	return n;
 }
 
+/*
+ * Path buffers: a few static ones, taken and given back with a bitmap
+ * (one CPU, no preemption in the kernel, no VFS use from interrupts: no
+ * lock), kmalloc when they are all out (callers that sleep holding one: a
+ * FIFO open, rename's two paths...). Saves a 4 KiB kmalloc and kfree per
+ * system call that takes a path.
+ */
+#define NAME_BUFS 4
+static char name_bufs[NAME_BUFS][PATH_MAX] __attribute__((aligned(64)));
+static unsigned name_bufs_free = (1u << NAME_BUFS) - 1;
+
+static char *name_buf_get(void)
+{
+	unsigned m = name_bufs_free;
+	if (likely(m)) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		name_bufs_free = m & (m - 1);
+		return name_bufs[i];
+	}
+	return kmalloc(PATH_MAX);
+}
+
+static void name_buf_put(char *k)
+{
+	uintptr_t off = (uintptr_t)k - (uintptr_t)name_bufs;
+	if (likely(off < sizeof(name_bufs)))
+		name_bufs_free |= 1u << (off / PATH_MAX);
+	else
+		kfree(k);
+}
+
 char *getname(const char *upath, bool empty_ok, int *err)
 {
-	char *k = kmalloc(PATH_MAX);
+	char *k = name_buf_get();
 	if (!k) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	int n = empty_ok ? user_path_empty_ok(upath, k) : user_path(upath, k);
-	if (n < 0) {
-		kfree(k);
-		*err = n;
+	long n = copy_path(k, upath);
+	if (n <= 0 && (n < 0 || !empty_ok)) {
+		name_buf_put(k);
+		*err = n < 0 ? (int)n : -ENOENT;
 		return NULL;
 	}
 	*err = 0;
@@ -59,7 +188,8 @@ char *getname(const char *upath, bool empty_ok, int *err)
 
 void putname(char *kpath)
 {
-	kfree(kpath);
+	if (kpath)
+		name_buf_put(kpath);
 }
 
 void walk_init(struct walk *w)
@@ -68,40 +198,46 @@ void walk_init(struct walk *w)
 	w->links = 0;
 }
 
-int walk_step(struct walk *w, struct inode *dir, const char *name, size_t len,
-	      struct inode **res)
+static inline __attribute__((always_inline)) int
+step(struct walk *w, struct inode *dir, const char *name, size_t len, struct inode **res)
 {
 	struct inode *child;
 	int err;
 
-	if (len == 1 && name[0] == '.') {
-		*res = inode_get(dir);
-		return 0;
-	}
-	if (len == 2 && name[0] == '.' && name[1] == '.') {
+	if (unlikely(name[0] == '.') && (len == 1 || (len == 2 && name[1] == '.'))) {
+		if (len == 1) {
+			*res = iget(dir);
+			return 0;
+		}
 		struct inode *d = dir;
 		while (d != w->root && d->sb->root == d && d->sb->covered)
 			d = d->sb->covered;
 		if (d == w->root) {
-			*res = inode_get(d);
+			*res = iget(d);
 			return 0;
 		}
 		if (!d->iops || !d->iops->lookup)
 			return -ENOTDIR;
 		return d->iops->lookup(d, name, len, res);
 	}
-	if (!dir->iops || !dir->iops->lookup)
+	if (unlikely(!dir->iops || !dir->iops->lookup))
 		return -ENOTDIR;
 	err = dir->iops->lookup(dir, name, len, &child);
 	if (err)
 		return err;
-	while (child->mounted) {
-		struct inode *top = inode_get(child->mounted->root);
-		inode_put(child);
+	while (unlikely(child->mounted)) {
+		struct inode *top = iget(child->mounted->root);
+		iput(child);
 		child = top;
 	}
 	*res = child;
 	return 0;
+}
+
+int walk_step(struct walk *w, struct inode *dir, const char *name, size_t len,
+	      struct inode **res)
+{
+	return step(w, dir, name, len, res);
 }
 
 int walk_follow(struct walk *w, struct inode *dir, struct inode *link, struct inode **res)
@@ -159,13 +295,14 @@ static void next_component(const char **p, const char **name, size_t *len, bool 
 
 /* Where a walk starts: a reference to the root (absolute path, slashes
  * skipped) or to base. */
-static struct inode *walk_start(struct walk *w, struct inode *base, const char **path)
+static inline __attribute__((always_inline)) struct inode *
+walk_start(struct walk *w, struct inode *base, const char **path)
 {
 	if (**path != '/')
-		return inode_get(base ? base : cur_cwd());
+		return iget(base ? base : cur_cwd());
 	while (**path == '/')
 		(*path)++;
-	return inode_get(w->root);
+	return iget(w->root);
 }
 
 int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
@@ -193,7 +330,7 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 			err = -ENAMETOOLONG;
 			break;
 		}
-		err = walk_step(w, cur, name, len, &child);
+		err = step(w, cur, name, len, &child);
 		if (err)
 			break;
 		if (S_ISLNK(child->mode) && (!last || slash || (flags & LOOKUP_FOLLOW))) {
@@ -201,7 +338,7 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 			if (err)
 				break;
 		}
-		inode_put(cur);
+		iput(cur);
 		cur = child;
 		if (last) {
 			if ((slash || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(cur->mode)) {
@@ -212,7 +349,7 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 			return 0;
 		}
 	}
-	inode_put(cur);
+	iput(cur);
 	return err;
 }
 
@@ -257,7 +394,7 @@ int walk_parent(struct walk *w, struct inode *base, const char *path, struct nam
 				np->type = LAST_NORM;
 			return 0;
 		}
-		err = walk_step(w, cur, name, len, &child);
+		err = step(w, cur, name, len, &child);
 		if (err)
 			break;
 		if (S_ISLNK(child->mode)) {
@@ -265,10 +402,10 @@ int walk_parent(struct walk *w, struct inode *base, const char *path, struct nam
 			if (err)
 				break;
 		}
-		inode_put(cur);
+		iput(cur);
 		cur = child;
 	}
-	inode_put(cur);
+	iput(cur);
 	return err;
 }
 
@@ -308,6 +445,12 @@ int path_lookupat(int dirfd, const char *path, unsigned flags, struct inode **re
 
 	if (!*path && !(flags & LOOKUP_EMPTY))
 		return -ENOENT;
+	if (*path == '/' || (dirfd == AT_FDCWD && *path)) {
+		/* The walk starts at the root or the cwd by itself (as
+		 * dirfd_inode would): no reference to take and drop here. */
+		walk_init(&w);
+		return walk_path(&w, NULL, path, flags, res);
+	}
 	err = dirfd_inode(dirfd, path, &base);
 	if (err)
 		return err;

@@ -113,9 +113,13 @@ int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 	if (!*path)
 		return -ENOENT;
-	err = dirfd_inode(dirfd, path, &base);
-	if (err)
-		return err;
+	if (*path == '/' || dirfd == AT_FDCWD) {
+		base = NULL;            /* the walk starts at the root or cwd itself */
+	} else {
+		err = dirfd_inode(dirfd, path, &base);
+		if (err)
+			return err;
+	}
 	walk_init(&w);
 	if (flags & O_CREAT)
 		err = open_create(&w, base, path, flags, mode, &ino);
@@ -134,14 +138,16 @@ int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file
 	return err;
 }
 
-/* Is there a descriptor free for one more open? (Linux reserves it first.) */
+/* Is there a descriptor free for one more open? (Linux reserves it first.)
+ * Slots at or past t->size do not exist yet, so they are free. */
 static bool fd_room(struct fdtable *t)
 {
 	int limit = fd_limit();
-	for (int fd = 0; fd < limit; fd++)
-		if (!fdtable_file(t, fd))
+	int n = limit < t->size ? limit : t->size;
+	for (int fd = 0; fd < n; fd++)
+		if (!t->fd[fd])
 			return true;
-	return false;
+	return limit > n;
 }
 
 static long open_common(int dirfd, const char *upath, int flags, uint32_t mode)

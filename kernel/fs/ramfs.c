@@ -85,23 +85,56 @@ static uint32_t name_hash(const char *name, size_t len)
 	return h;
 }
 
-static struct ramfs_dirent *find(struct inode *dir, const char *name, size_t len)
+typedef uint64_t __attribute__((may_alias, aligned(1))) u64_un;
+typedef uint32_t __attribute__((may_alias, aligned(1))) u32_un;
+typedef uint16_t __attribute__((may_alias, aligned(1))) u16_un;
+
+/* Are the len bytes at a and b equal? Inline, without a call (so lookup
+ * stays a leaf function): whole words, then overlapping loads for the
+ * tail, never a byte outside either name. */
+static inline bool name_eq(const char *a, const char *b, size_t len)
+{
+	if (len >= 8) {
+		size_t i = 0;
+		for (; i + 8 <= len; i += 8)
+			if (*(const u64_un *)(a + i) != *(const u64_un *)(b + i))
+				return false;
+		return i == len ||
+		       *(const u64_un *)(a + len - 8) == *(const u64_un *)(b + len - 8);
+	}
+	if (len >= 4)
+		return *(const u32_un *)a == *(const u32_un *)b &&
+		       *(const u32_un *)(a + len - 4) == *(const u32_un *)(b + len - 4);
+	if (len >= 2)
+		return *(const u16_un *)a == *(const u16_un *)b &&
+		       *(const u16_un *)(a + len - 2) == *(const u16_un *)(b + len - 2);
+	return len == 0 || *a == *b;
+}
+
+static inline __attribute__((always_inline)) struct ramfs_dirent *
+find_entry(struct inode *dir, const char *name, size_t len)
 {
 	struct ramfs_node *rn = dir->priv;
 	if (rn->buckets) {
 		uint32_t h = name_hash(name, len);
 		for (struct ramfs_dirent *d = rn->buckets[h & (rn->nbuckets - 1)]; d; d = d->hnext)
-			if (d->hash == h && d->len == len && memcmp(d->name, name, len) == 0)
+			if (d->hash == h && d->len == len && name_eq(d->name, name, len))
 				return d;
 		return NULL;
 	}
 	struct list_head *pos;
 	list_for_each(pos, &rn->entries) {
 		struct ramfs_dirent *d = list_entry(pos, struct ramfs_dirent, link);
-		if (d->len == len && memcmp(d->name, name, len) == 0)
+		if (d->len == len && name_eq(d->name, name, len))
 			return d;
 	}
 	return NULL;
+}
+
+/* Out of line for the namespace operations; lookup inlines find_entry. */
+static struct ramfs_dirent *find(struct inode *dir, const char *name, size_t len)
+{
+	return find_entry(dir, name, len);
 }
 
 static void hash_insert(struct ramfs_node *rn, struct ramfs_dirent *d)
@@ -192,10 +225,13 @@ static int ramfs_lookup(struct inode *dir, const char *name, size_t len, struct 
 			return -ENOENT;
 		return 0;
 	}
-	struct ramfs_dirent *d = find(dir, name, len);
+	struct ramfs_dirent *d = find_entry(dir, name, len);
 	if (!d)
 		return -ENOENT;
-	*res = inode_get(d->inode);
+	struct inode *ino = d->inode;         /* inode_get(d->inode), inline */
+	ino->refcount++;
+	ino->sb->refs++;
+	*res = ino;
 	return 0;
 }
 

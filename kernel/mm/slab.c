@@ -57,6 +57,7 @@ struct kmem_cache {
 	size_t align;
 	unsigned order;                 /* each slab is 2^order pages */
 	unsigned objs_per_slab;
+	size_t slab_bytes;              /* objs_per_slab * size: the objects' span */
 	bool is_kmalloc;                /* a generic kmalloc cache: counted, never destroyed */
 
 	spinlock_t lock;
@@ -67,6 +68,11 @@ struct kmem_cache {
 	size_t objs_in_use;
 
 	struct list_head link;          /* on cache_list; protected by cache_list_lock */
+
+	/* A memo of slab_base() (a pure function of the head page) for the
+	 * last slab the fast paths used; protected by lock. */
+	const struct page *memo_head;
+	uintptr_t memo_base;
 };
 
 static struct kmem_cache cache_cache;   /* the cache of kmem_cache structs */
@@ -103,14 +109,19 @@ static void *slab_base(const struct page *head)
 	return page_to_virt(head);
 }
 
+/* Is p exactly the start of an object of the slab at base? */
+static inline bool obj_at(const struct kmem_cache *c, uintptr_t base, const void *p)
+{
+	uintptr_t off = (uintptr_t)p - base;   /* huge when p < base */
+
+	return off < c->slab_bytes && off % c->size == 0;
+}
+
 /* Is p exactly the start of one of head's objects? */
 static bool is_slab_obj(const struct kmem_cache *c, const struct page *head,
 			const void *p)
 {
-	uintptr_t base = (uintptr_t)slab_base(head), a = (uintptr_t)p;
-
-	return a >= base && a - base < (uintptr_t)c->objs_per_slab * c->size &&
-	       (a - base) % c->size == 0;
+	return obj_at(c, (uintptr_t)slab_base(head), p);
 }
 
 static void set_link(void *obj, void *next)
@@ -121,15 +132,6 @@ static void set_link(void *obj, void *next)
 static void *get_link(const void *obj)
 {
 	return (void *)(*(const uintptr_t *)obj ^ FREE_KEY ^ (uintptr_t)obj);
-}
-
-/* Could obj's first word be a freelist link? (Cheap; false positives
- * possible in theory, false negatives not.) */
-static bool looks_free(const struct kmem_cache *c, const struct page *head,
-		       const void *obj)
-{
-	void *next = get_link(obj);
-	return next == NULL || is_slab_obj(c, head, next);
 }
 
 /* Is obj on head's freelist? Bounded, so a corrupt list cannot loop. */
@@ -229,6 +231,7 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size,
 	c->align = align;
 	c->order = pick_order(size);
 	c->objs_per_slab = (unsigned)((PAGE_SIZE << c->order) / size);
+	c->slab_bytes = (size_t)c->objs_per_slab * size;
 	spin_init(&c->lock);
 	list_init(&c->partial);
 	list_init(&c->link);
@@ -297,13 +300,27 @@ int kmem_cache_destroy(struct kmem_cache *c)
 	return 0;
 }
 
-void *kmem_cache_alloc(struct kmem_cache *c)
+/* The base of head's slab, through the cache's memo. Caller holds c->lock. */
+static inline uintptr_t slab_base_memo(struct kmem_cache *c, const struct page *head)
+{
+	if (likely(c->memo_head == head))
+		return c->memo_base;
+	c->memo_base = (uintptr_t)slab_base(head);
+	c->memo_head = head;
+	return c->memo_base;
+}
+
+/* The slab fast paths: the slab's base from the memo, the checks against
+ * it computed once. */
+static inline __attribute__((always_inline)) void *
+cache_alloc(struct kmem_cache *c)
 {
 	unsigned long flags = spin_lock_irqsave(&c->lock);
 	struct page *head;
 	void *obj, *next;
+	uintptr_t base;
 
-	if (list_empty(&c->partial)) {
+	if (unlikely(list_empty(&c->partial))) {
 		head = new_slab(c);
 		if (!head) {
 			spin_unlock_irqrestore(&c->lock, flags);
@@ -314,49 +331,59 @@ void *kmem_cache_alloc(struct kmem_cache *c)
 	}
 	head = list_first_entry(&c->partial, struct page, lru);
 	obj = head->freelist;
-	if (!obj || !is_slab_obj(c, head, obj))
+	base = slab_base_memo(c, head);
+	if (unlikely(!obj || !obj_at(c, base, obj)))
 		SLAB_BUG(c, flags, "kmem_cache_alloc(%s): slab at %p has bad freelist head %p",
-			 c->name, slab_base(head), obj);
+			 c->name, (void *)base, obj);
 	next = get_link(obj);
-	if (next && !is_slab_obj(c, head, next))
-		SLAB_BUG(c, flags, "kmem_cache_alloc(%s): free object %p was overwritten "
-			 "(use after free?)", c->name, obj);
-	head->freelist = next;
-	if (head->inuse++ == 0)
-		c->nr_empty--;
-	if (!next)
+	if (next) {
+		if (unlikely(!obj_at(c, base, next)))
+			SLAB_BUG(c, flags, "kmem_cache_alloc(%s): free object %p was overwritten "
+				 "(use after free?)", c->name, obj);
+	} else {
 		list_del(&head->lru);   /* full: off the partial list */
+	}
+	head->freelist = next;
+	if (unlikely(head->inuse++ == 0))
+		c->nr_empty--;
 	c->objs_in_use++;
 	*(uintptr_t *)obj = 0;
 	spin_unlock_irqrestore(&c->lock, flags);
 	return obj;
 }
 
-void kmem_cache_free(struct kmem_cache *c, void *obj)
+void *kmem_cache_alloc(struct kmem_cache *c)
 {
-	struct page *pg, *head;
+	return cache_alloc(c);
+}
+
+/* Free obj, whose page pg (PG_slab) belongs to c. */
+static inline __attribute__((always_inline)) void
+cache_free(struct kmem_cache *c, struct page *pg, void *obj)
+{
+	struct page *head;
 	unsigned long flags;
+	uintptr_t base;
 	bool was_full;
 
-	if (!obj)
-		return;
-	pg = virt_to_page(obj);
-	if (!pg || !(pg->flags & PG_slab))
-		panic("kmem_cache_free(%s): %p is not a slab object", c->name, obj);
-	if (pg->slab_cache != c)
-		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
-		      obj, pg->slab_cache->name, c->name);
-	head = slab_head(c, pg);
+	head = c->order ? slab_head(c, pg) : pg;
 
 	flags = spin_lock_irqsave(&c->lock);
-	if (!is_slab_obj(c, head, obj))
+	base = slab_base_memo(c, head);
+	if (unlikely(!obj_at(c, base, obj)))
 		SLAB_BUG(c, flags, "kmem_cache_free(%s): %p is not the start of an object",
 			 c->name, obj);
-	if (looks_free(c, head, obj) && on_freelist(c, head, obj))
-		SLAB_BUG(c, flags, "kmem_cache_free(%s): double free of %p", c->name, obj);
-	if (head->inuse == 0)
+	{
+		/* Could obj's first word be a freelist link? (Cheap; false
+		 * positives possible in theory, false negatives not.) Then
+		 * make sure by walking the freelist. */
+		void *link = get_link(obj);
+		if (unlikely(!link || obj_at(c, base, link)) && on_freelist(c, head, obj))
+			SLAB_BUG(c, flags, "kmem_cache_free(%s): double free of %p", c->name, obj);
+	}
+	if (unlikely(head->inuse == 0))
 		SLAB_BUG(c, flags, "kmem_cache_free(%s): slab at %p has no object in use",
-			 c->name, slab_base(head));
+			 c->name, (void *)base);
 
 	was_full = head->freelist == NULL;
 	set_link(obj, head->freelist);
@@ -364,7 +391,7 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	c->objs_in_use--;
 	if (was_full)
 		list_add(&head->lru, &c->partial);
-	if (--head->inuse == 0) {
+	if (unlikely(--head->inuse == 0)) {
 		list_del(&head->lru);
 		if (c->nr_empty == 0) {
 			list_add_tail(&head->lru, &c->partial);   /* keep as the spare */
@@ -374,6 +401,21 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		}
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct page *pg;
+
+	if (!obj)
+		return;
+	pg = virt_to_page(obj);
+	if (!pg || !(pg->flags & PG_slab))
+		panic("kmem_cache_free(%s): %p is not a slab object", c->name, obj);
+	if (pg->slab_cache != c)
+		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
+		      obj, pg->slab_cache->name, c->name);
+	cache_free(c, pg, obj);
 }
 
 void kmem_cache_shrink(struct kmem_cache *c)
@@ -423,15 +465,30 @@ void slab_init(void)
 
 /* ---- kmalloc ----------------------------------------------------------- */
 
+/*
+ * The kmalloc cache for 1 <= size <= KMALLOC_MAX_CACHE_SIZE: the smallest
+ * of kmalloc_sizes that holds size. Up to 192 from a table indexed by
+ * (size - 1) / 8; above, the sizes are powers of two from 256 (index 7).
+ */
+static const uint8_t kmalloc_small_index[24] = {
+	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+STATIC_ASSERT(ARRAY_SIZE(kmalloc_sizes) == 12 && KMALLOC_MAX_CACHE_SIZE == 4096,
+	      "kmalloc_index knows the size table");
+
+static inline unsigned kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_small_index[(size - 1) >> 3];
+	return 63 - (unsigned)__builtin_clzll(size - 1);       /* 256 -> 7 ... 4096 -> 11 */
+}
+
 static struct kmem_cache *kmalloc_cache(size_t size)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++)
-		if (size <= kmalloc_sizes[i]) {
-			if (unlikely(!kmalloc_caches[i]))
-				panic("kmalloc(%lu) before slab_init()", (unsigned long)size);
-			return kmalloc_caches[i];
-		}
-	return NULL;
+	struct kmem_cache *c = kmalloc_caches[kmalloc_index(size)];
+	if (unlikely(!c))
+		panic("kmalloc(%lu) before slab_init()", (unsigned long)size);
+	return c;
 }
 
 void *kmalloc(size_t size)
@@ -441,8 +498,8 @@ void *kmalloc(size_t size)
 
 	if (size == 0)
 		return ZERO_SIZE_PTR;
-	if (size <= KMALLOC_MAX_CACHE_SIZE)
-		return kmem_cache_alloc(kmalloc_cache(size));
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
+		return cache_alloc(kmalloc_cache(size));
 	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
 	while ((PAGE_SIZE << order) < size)
@@ -455,8 +512,18 @@ void *kmalloc(size_t size)
 	return page_to_virt(pg);
 }
 
+/* Slab objects are 8-aligned with 8-multiple strides, so the zeroing can
+ * go by whole words up to size rounded up to 8. */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *kzalloc(size_t size)
 {
+	if (size && size <= KMALLOC_MAX_CACHE_SIZE) {
+		uint64_t *p = cache_alloc(kmalloc_cache(size));
+		if (p)
+			for (size_t i = 0, n = (size + 7) / 8; i < n; i++)
+				p[i] = 0;
+		return p;
+	}
 	void *p = kmalloc(size);
 
 	if (!ZERO_OR_NULL_PTR(p))
@@ -484,7 +551,7 @@ void kfree(const void *p)
 	if (!pg)
 		panic("kfree: %p is not in the direct map", p);
 	if (pg->flags & PG_slab) {
-		kmem_cache_free(pg->slab_cache, (void *)p);
+		cache_free(pg->slab_cache, pg, (void *)p);
 		return;
 	}
 	if (!large_head(p, pg))
