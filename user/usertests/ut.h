@@ -50,6 +50,7 @@ extern const struct utest ut_thread_tests[];
 extern const struct utest ut_misc_tests[];
 extern const struct utest ut_err_tests[];
 extern const struct utest ut_synth_tests[];
+extern const struct utest ut_synthinfo_tests[];
 extern const struct utest ut_slow_tests[];
 
 /* Define a test function; list it in the file's table with T(name). */
