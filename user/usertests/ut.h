@@ -51,6 +51,7 @@ extern const struct utest ut_misc_tests[];
 extern const struct utest ut_err_tests[];
 extern const struct utest ut_synth_tests[];
 extern const struct utest ut_synthinfo_tests[];
+extern const struct utest ut_synthio_tests[];
 extern const struct utest ut_slow_tests[];
 
 /* Define a test function; list it in the file's table with T(name). */

@@ -1,0 +1,499 @@
+/*
+ * t_synthio.c - synthesized paths against bad buffers, registers and
+ * exact counts: the non-pipe half of the synthesis tests (t_synth.c
+ * has the pipe events). Ordinary ABI tests: they pass on Linux, with
+ * synthesis on and with synth=off.
+ */
+#include "ut.h"
+#include "t_synth.h"
+#include <limits.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+/* ---- 7. bad buffers, after the paths are warm -------------------------------------- */
+
+/* Two pages; the second PROT_NONE: returns the first page. */
+static char *page_before_hole(void)
+{
+	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		FAIL("mmap: %s", ut_errname(errno));
+	CHECK_OK(mprotect(m + 4096, 4096, PROT_NONE));
+	memset(m, 'm', 4096);
+	return m;
+}
+
+TEST(efault_after_warmup)
+{
+	const int n = 500 * synth_scale;
+	char *page = page_before_hole();
+	char *hole = page + 4096;
+	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED);
+	char *fresh = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(fresh != MAP_FAILED);
+	/* An address with no mapping at all (the last mmap of this test). */
+	char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	CHECK_OK(munmap(gone, 4096));
+	int p[2];
+	CHECK_OK(pipe(p));
+	echo_rounds(p[1], p[0], n, "warm-up");
+	int avail;
+
+	/* write(pipe) from a bad buffer: EFAULT, nothing enters the pipe. */
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(p[1], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 100), EFAULT);
+		CHECK_ERR(write(p[1], gone, 1), EFAULT);
+		CHECK_ERR(write(p[1], page + 4096 - 4, 8), EFAULT);   /* runs into the hole */
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 0);
+	echo_rounds(p[1], p[0], 100, "after write EFAULTs");
+	/* With data already there, and a buffer that runs into the hole. */
+	CHECK_EQ(write(p[1], "q", 1), 1);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(p[1], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(write(p[1], hole, 1), EFAULT);
+		CHECK_ERR(write(p[1], page + 4096 - 4, 8), EFAULT);
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 1);
+
+	/* read(pipe) into a bad buffer: EFAULT, the byte is still there. */
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(read(p[0], KERNEL_PTR, 1), EFAULT);
+		CHECK_ERR(read(p[0], hole, 1), EFAULT);
+		CHECK_ERR(read(p[0], ro, 1), EFAULT);
+		CHECK_ERR(read(p[0], gone, 1), EFAULT);
+	}
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 1);
+	char c = 0;
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	CHECK(c == 'q');
+	echo_rounds(p[1], p[0], 100, "after read EFAULTs");
+	/* A read that runs into the hole: EFAULT, all of it still there. */
+	CHECK_EQ(write(p[1], "12345678", 8), 8);
+	for (int i = 0; i < 100; i++)
+		CHECK_ERR(read(p[0], page + 4096 - 4, 8), EFAULT);
+	CHECK_OK(ioctl(p[0], FIONREAD, &avail));
+	CHECK_EQ(avail, 8);
+	char eight[8];
+	CHECK_EQ(read(p[0], eight, 8), 8);
+	CHECK(memcmp(eight, "12345678", 8) == 0);
+	echo_rounds(p[1], p[0], 100, "after straddling read EFAULTs");
+
+	/* A fresh mapping (not yet faulted in) works both ways. */
+	CHECK_EQ(write(p[1], "fresh", 5), 5);
+	CHECK_EQ(read(p[0], fresh + 4096 - 2, 5), 5);   /* across a page boundary */
+	CHECK(memcmp(fresh + 4096 - 2, "fresh", 5) == 0);
+	CHECK_EQ(write(p[1], fresh + 2 * 4096 + 100, 10), 10);  /* unread zero page */
+	char z[10];
+	memset(z, 1, sizeof z);
+	CHECK_EQ(read(p[0], z, sizeof z), 10);
+	for (int i = 0; i < 10; i++)
+		CHECK(z[i] == 0);
+
+	/* /dev/zero: bad buffers fault. */
+	int zfd = CHECK_OK(open("/dev/zero", O_RDONLY));
+	char zb[8];
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(read(zfd, zb, sizeof zb), 8);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(read(zfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_ERR(read(zfd, hole, 8), EFAULT);
+		CHECK_ERR(read(zfd, ro, 8), EFAULT);
+		CHECK_ERR(read(zfd, gone, 8), EFAULT);
+	}
+	/* Into the hole part-way: Linux 6.1 clears in 8-byte stores and says
+	 * EFAULT; returning the 4 bytes cleared would be right too. */
+	for (int i = 0; i < 100; i++) {
+		memset(page + 4092, 'm', 4);
+		errno = 0;
+		ssize_t r = read(zfd, page + 4096 - 4, 8);
+		if (r == 4)
+			CHECK(memcmp(page + 4092, "\0\0\0\0", 4) == 0);
+		else if (r != -1 || errno != EFAULT)
+			FAIL("read of /dev/zero into a buffer running into a hole: %s",
+			     r < 0 ? ut_errname(errno) : "a wrong count");
+	}
+	CHECK_EQ(read(zfd, fresh + 3 * 4096 - 8, 8), 8);
+
+	/* /dev/null: a kernel address fails the access check; an unmapped
+	 * user buffer is never read, so Linux accepts it. */
+	int nfd = CHECK_OK(open("/dev/null", O_WRONLY));
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(write(nfd, zb, sizeof zb), 8);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(write(nfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_EQ(write(nfd, hole, 8), 8);
+		CHECK_EQ(write(nfd, gone, 8), 8);
+	}
+
+	/* pread of a regular file into bad buffers. */
+	int f = CHECK_OK(open("data", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	char pat[64];
+	for (int i = 0; i < 64; i++)
+		pat[i] = (char)('A' + i % 26);
+	CHECK_EQ(write(f, pat, sizeof pat), 64);
+	char pb[16];
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(pread(f, pb, 16, i % 48), 16);
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(pread(f, KERNEL_PTR, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, hole, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, ro, 16, 0), EFAULT);
+		CHECK_ERR(pread(f, gone, 16, 0), EFAULT);
+	}
+	CHECK_EQ(pread(f, fresh + 4096 - 8, 16, 3), 16);
+	CHECK(memcmp(fresh + 4096 - 8, pat + 3, 16) == 0);
+	CHECK_EQ(pread(f, pb, 16, 10), 16);
+	CHECK(memcmp(pb, pat + 10, 16) == 0);
+}
+
+/*
+ * The x86-64 system-call ABI keeps every register but RAX, RCX and R11,
+ * on success and on failure alike. A fast path that bails out on a fault
+ * (EFAULT) must not return with its own values in the caller's registers.
+ * The call is made from assembly with a known value in each register.
+ */
+struct sysregs {
+	unsigned long rbx, rbp, r12, r13, r14, r15, rdi, rsi, rdx, r10, r8, r9;
+	long nr;                    /* in: the call number; out: the result */
+};
+
+static const char *const sysreg_names[] = {
+	"rbx", "rbp", "r12", "r13", "r14", "r15", "rdi", "rsi", "rdx", "r10", "r8", "r9",
+};
+
+__attribute__((noinline)) static void sys_regs(struct sysregs *in, struct sysregs *out)
+{
+	long dummy;
+	__asm__ volatile(
+		"sub $128, %%rsp\n\t"           /* keep clear of the red zone */
+		"push %%rbx\n\tpush %%rbp\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+		"push %[out]\n\t"
+		"mov %[in], %%rax\n\t"
+		"mov 0(%%rax), %%rbx\n\tmov 8(%%rax), %%rbp\n\tmov 16(%%rax), %%r12\n\t"
+		"mov 24(%%rax), %%r13\n\tmov 32(%%rax), %%r14\n\tmov 40(%%rax), %%r15\n\t"
+		"mov 48(%%rax), %%rdi\n\tmov 56(%%rax), %%rsi\n\tmov 64(%%rax), %%rdx\n\t"
+		"mov 72(%%rax), %%r10\n\tmov 80(%%rax), %%r8\n\tmov 88(%%rax), %%r9\n\t"
+		"mov 96(%%rax), %%rax\n\t"
+		"syscall\n\t"
+		"push %%rax\n\t"
+		"mov 8(%%rsp), %%rax\n\t"
+		"mov %%rbx, 0(%%rax)\n\tmov %%rbp, 8(%%rax)\n\tmov %%r12, 16(%%rax)\n\t"
+		"mov %%r13, 24(%%rax)\n\tmov %%r14, 32(%%rax)\n\tmov %%r15, 40(%%rax)\n\t"
+		"mov %%rdi, 48(%%rax)\n\tmov %%rsi, 56(%%rax)\n\tmov %%rdx, 64(%%rax)\n\t"
+		"mov %%r10, 72(%%rax)\n\tmov %%r8, 80(%%rax)\n\tmov %%r9, 88(%%rax)\n\t"
+		"pop %%rcx\n\t"
+		"mov %%rcx, 96(%%rax)\n\t"
+		"add $8, %%rsp\n\t"
+		"pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbp\n\tpop %%rbx\n\t"
+		"add $128, %%rsp\n\t"
+		: "=a"(dummy)
+		: [in] "r"(in), [out] "r"(out)
+		: "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc");
+	(void)dummy;
+}
+
+/* Call nr(a0, a1, a2, a3) with marker values in the other registers;
+ * FAIL if any register but RAX/RCX/R11 changed; return the result. */
+static long call_keeps_regs(const char *what, long nr, long a0, long a1, long a2, long a3)
+{
+	struct sysregs in = {
+		0x1111111111111111, 0x2222222222222222, 0x3333333333333333,
+		0x4444444444444444, 0x5555555555555555, 0x6666666666666666,
+		(unsigned long)a0, (unsigned long)a1, (unsigned long)a2, (unsigned long)a3,
+		0x8888888888888888, 0x9999999999999999, nr,
+	};
+	struct sysregs out;
+	memset(&out, 0, sizeof out);
+	sys_regs(&in, &out);
+	const unsigned long *i = &in.rbx, *o = &out.rbx;
+	for (int k = 0; k < 12; k++)
+		if (i[k] != o[k])
+			FAIL("%s (result %s): %s changed across the system call", what,
+			     out.nr < 0 ? ut_errname((int)-out.nr) : "success", sysreg_names[k]);
+	return out.nr;
+}
+
+#define KEEPS(what, want, nr, a0, a1, a2, a3) do { \
+	long _r = call_keeps_regs(what, nr, (long)(a0), (long)(a1), (long)(a2), (long)(a3)); \
+	if (_r != (long)(want)) \
+		FAIL("%s: result %ld, want %ld", what, _r, (long)(want)); \
+} while (0)
+
+TEST(syscall_regs_kept_on_fast_paths)
+{
+	char *page = page_before_hole();
+	char *hole = page + 4096;
+	char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	CHECK_OK(munmap(gone, 4096));
+	char buf[64];
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	int null = CHECK_OK(open("/dev/null", O_WRONLY));
+	int f = CHECK_OK(open("data", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(write(f, "0123456789abcdefghijklmnopqrstuvwxyz", 36), 36);
+	int p[2];
+	CHECK_OK(pipe(p));
+	for (int round = 0; round < 200; round++) {
+		KEEPS("getpid", getpid(), SYS_getpid, 0, 0, 0, 0);
+		KEEPS("read /dev/zero", 8, SYS_read, z, buf, 8, 0);
+		KEEPS("write /dev/null", 8, SYS_write, null, buf, 8, 0);
+		KEEPS("pread64 file", 16, SYS_pread64, f, buf, 16, 4);
+		KEEPS("write pipe", 8, SYS_write, p[1], "abcdefgh", 8, 0);
+		KEEPS("read pipe", 8, SYS_read, p[0], buf, 8, 0);
+		if (round < 100)
+			continue;                   /* the first half warms up */
+		KEEPS("read /dev/zero into a kernel address", -EFAULT, SYS_read, z, KERNEL_PTR, 8, 0);
+		KEEPS("read /dev/zero into PROT_NONE", -EFAULT, SYS_read, z, hole, 8, 0);
+		KEEPS("read /dev/zero into an unmapped page", -EFAULT, SYS_read, z, gone, 8, 0);
+		KEEPS("write /dev/null from a kernel address", -EFAULT, SYS_write, null, KERNEL_PTR, 8, 0);
+		KEEPS("write /dev/null from PROT_NONE", 8, SYS_write, null, hole, 8, 0);
+		KEEPS("pread64 into a kernel address", -EFAULT, SYS_pread64, f, KERNEL_PTR, 16, 4);
+		KEEPS("pread64 into PROT_NONE", -EFAULT, SYS_pread64, f, hole, 16, 4);
+		KEEPS("pread64 into an unmapped page", -EFAULT, SYS_pread64, f, gone, 16, 4);
+		KEEPS("write pipe from a kernel address", -EFAULT, SYS_write, p[1], KERNEL_PTR, 8, 0);
+		KEEPS("write pipe from PROT_NONE", -EFAULT, SYS_write, p[1], hole, 8, 0);
+		KEEPS("write pipe from an unmapped page", -EFAULT, SYS_write, p[1], gone, 8, 0);
+		KEEPS("write pipe", 8, SYS_write, p[1], "abcdefgh", 8, 0);
+		KEEPS("read pipe into a kernel address", -EFAULT, SYS_read, p[0], KERNEL_PTR, 8, 0);
+		KEEPS("read pipe into PROT_NONE", -EFAULT, SYS_read, p[0], hole, 8, 0);
+		KEEPS("read pipe into an unmapped page", -EFAULT, SYS_read, p[0], gone, 8, 0);
+		KEEPS("read pipe after the faults", 8, SYS_read, p[0], buf, 8, 0);
+		CHECK(memcmp(buf, "abcdefgh", 8) == 0);
+	}
+}
+
+/* ---- 8. /dev/zero: exactly n bytes -------------------------------------------- */
+
+TEST(dev_zero_small_reads)
+{
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	unsigned char buf[256];
+	for (int round = 0; round < 5 * synth_scale; round++)
+		for (size_t n = 1; n <= 200; n++) {
+			memset(buf, 0xff, sizeof buf);
+			size_t off = (n * 3 + round) % 40;
+			ssize_t r = read(z, buf + off, n);
+			if (r != (ssize_t)n)
+				FAIL("read of %zu: got %s", n, r < 0 ? ut_errname(errno) : "a short count");
+			for (size_t i = 0; i < off; i++)
+				if (buf[i] != 0xff)
+					FAIL("read of %zu: byte before the buffer written", n);
+			for (size_t i = off; i < off + n; i++)
+				if (buf[i] != 0)
+					FAIL("read of %zu: byte %zu not zero", n, i - off);
+			for (size_t i = off + n; i < sizeof buf; i++)
+				if (buf[i] != 0xff)
+					FAIL("read of %zu: byte after the buffer written", n);
+		}
+	CHECK_EQ(read(z, buf, 0), 0);
+
+	/* The descriptor re-pointed: a file's data, then /dev/null's EOF. */
+	ut_write_file("notzero", "abcdefgh", 8, 0644);
+	int f = CHECK_OK(open("notzero", O_RDONLY));
+	CHECK_EQ(dup2(f, z), z);
+	memset(buf, 0, sizeof buf);
+	CHECK_EQ(read(z, buf, 8), 8);
+	CHECK(memcmp(buf, "abcdefgh", 8) == 0);
+	int null = CHECK_OK(open("/dev/null", O_RDONLY));
+	CHECK_EQ(dup2(null, z), z);
+	for (int i = 0; i < 100; i++)
+		CHECK_EQ(read(z, buf, 8), 0);
+	CHECK_OK(close(z));
+	CHECK_ERR(read(z, buf, 8), EBADF);
+	/* A new /dev/zero on the same number, read-only and write-only. */
+	CHECK_EQ(open("/dev/zero", O_WRONLY), z);
+	CHECK_ERR(read(z, buf, 8), EBADF);
+	CHECK_EQ(write(z, buf, 8), 8);
+	CHECK_OK(close(z));
+	CHECK_EQ(open("/dev/zero", O_RDONLY), z);
+	memset(buf, 7, sizeof buf);
+	CHECK_EQ(read(z, buf, 8), 8);
+	CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == 7);
+}
+
+/* ---- 9. pread on an in-memory file ---------------------------------------------- */
+
+#define PFILE (64 * 1024)
+
+static unsigned char pat_byte(long k, int gen) { return (unsigned char)(k * 31 + k / 4096 + gen * 101); }
+
+static void check_pread(int fd, long off, size_t len, long size, int gen, const char *what)
+{
+	static unsigned char buf[PFILE + 8192];
+	long want = off >= size ? 0 : (long)len < size - off ? (long)len : size - off;
+	ssize_t n = pread(fd, buf, len, off);
+	if (n != want)
+		FAIL("%s: pread(%zu at %ld) gave %s", what, len, off,
+		     n < 0 ? ut_errname(errno) : "the wrong count");
+	for (long i = 0; i < n; i++)
+		if (buf[i] != pat_byte(off + i, gen))
+			FAIL("%s: pread(%zu at %ld): byte %ld wrong", what, len, off, i);
+}
+
+TEST(pread_memory_file)
+{
+	static unsigned char data[PFILE];
+	for (long k = 0; k < PFILE; k++)
+		data[k] = pat_byte(k, 0);
+	int fd = CHECK_OK(open("pf", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(ut_write_full(fd, data, PFILE), PFILE);
+	long size = PFILE;
+
+	/* Many offsets and sizes, some across EOF. */
+	for (int i = 0; i < 1000 * synth_scale; i++) {
+		long off = ((long)i * 4099 + i / 7) % (PFILE + 100);
+		size_t len = 1 + (i * 37) % 700;
+		check_pread(fd, off, len, size, 0, "first pass");
+	}
+	check_pread(fd, PFILE - 10, 100, size, 0, "across EOF");
+	check_pread(fd, PFILE, 100, size, 0, "at EOF");
+	check_pread(fd, PFILE + 5000, 1, size, 0, "past EOF");
+	check_pread(fd, 0, PFILE, size, 0, "whole file");
+	CHECK_EQ(pread(fd, data, 0, 0), 0);
+	CHECK_ERR(pread(fd, data, 1, -1), EINVAL);
+	CHECK_ERR(pread(fd, data, 1, LONG_MIN), EINVAL);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), PFILE);   /* pread leaves the offset */
+
+	/* ftruncate shrinks it: the new size at once. */
+	CHECK_OK(ftruncate(fd, 10000));
+	size = 10000;
+	for (int i = 0; i < 200 * synth_scale; i++)
+		check_pread(fd, (i * 997L) % 12000, 1 + i % 300, size, 0, "after shrinking");
+	/* Grows it again: zeros past the old end. */
+	CHECK_OK(ftruncate(fd, 20000));
+	unsigned char z[64];
+	CHECK_EQ(pread(fd, z, sizeof z, 10000), 64);
+	for (int i = 0; i < 64; i++)
+		CHECK(z[i] == 0);
+	CHECK_OK(ftruncate(fd, 10000));
+
+	/* Written through a second descriptor: new data and size. */
+	for (long k = 0; k < PFILE; k++)
+		data[k] = pat_byte(k, 1);
+	int fd2 = CHECK_OK(open("pf", O_WRONLY));
+	CHECK_EQ(ut_write_full(fd2, data, PFILE), PFILE);
+	size = PFILE;
+	for (int i = 0; i < 500 * synth_scale; i++)
+		check_pread(fd, ((long)i * 4099) % (PFILE + 100), 1 + (i * 37) % 700, size, 1,
+			    "after a write through another descriptor");
+	/* pwrite through the second, pread through the first at once. */
+	for (long k = 0; k < PFILE; k += 4096) {
+		unsigned char b = pat_byte(k, 2);
+		CHECK_EQ(pwrite(fd2, &b, 1, k), 1);
+		unsigned char got = 0;
+		CHECK_EQ(pread(fd, &got, 1, k), 1);
+		CHECK(got == b);
+	}
+	for (long k = 0; k < PFILE; k += 4096) {
+		unsigned char b = pat_byte(k, 1);
+		CHECK_EQ(pwrite(fd2, &b, 1, k), 1);
+	}
+
+	/* Unlinked while open: still readable, through both. */
+	CHECK_OK(unlink("pf"));
+	for (int i = 0; i < 300 * synth_scale; i++)
+		check_pread(fd, ((long)i * 4099) % (PFILE + 100), 1 + (i * 37) % 700, size, 1,
+			    "after unlink");
+	CHECK_OK(close(fd2));
+	check_pread(fd, 100, 1000, size, 1, "after unlink and closing the other descriptor");
+
+	/* The number re-pointed at another file: that file's bytes. */
+	ut_write_file("other", "0123456789", 10, 0644);
+	int o = CHECK_OK(open("other", O_RDONLY));
+	CHECK_EQ(dup2(o, fd), fd);
+	char buf[16] = { 0 };
+	for (int i = 0; i < 100; i++) {
+		CHECK_EQ(pread(fd, buf, sizeof buf, 2), 8);
+		CHECK(memcmp(buf, "23456789", 8) == 0);
+	}
+	CHECK_OK(close(fd));
+	CHECK_ERR(pread(fd, buf, 1, 0), EBADF);
+	/* A pipe on that number: ESPIPE. */
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(p[0], fd);
+	CHECK_ERR(pread(fd, buf, 1, 0), ESPIPE);
+}
+
+/* ---- the slow set ------------------------------------------------------------ */
+
+/* Live synthesized regions, or -1 without /proc/synth (Linux). */
+static long synth_live_regions(void)
+{
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f) {
+		struct stat st;
+		if (stat("/proc/synth", &st) < 0 || !S_ISREG(st.st_mode))
+			return -1;
+		f = fopen("/proc/synth", "r");
+	}
+	if (!f)
+		return -1;
+	char line[512];
+	long n = 0;
+	while (fgets(line, sizeof line, f))
+		if (line[0] >= '0' && line[0] <= '9')
+			n++;
+	fclose(f);
+	return n;
+}
+
+TEST(code_cache_churn)
+{
+	enum { N = 100000 };
+	ut_write_file("cf", "0123456789abcdef", 16, 0644);
+	/* Round -1 is a warm-up: a thread's first synthesized call may link
+	 * per-system-call code (a descriptor switch) that stays; the count
+	 * is taken after it. */
+	long before = 0;
+	for (int i = -1; i < N; i++) {
+		if (i == 0)
+			before = synth_live_regions();
+		int p[2];
+		char c;
+		if (pipe(p) < 0)
+			FAIL("iteration %d: pipe: %s", i, ut_errname(errno));
+		if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 || c != 'x')
+			FAIL("iteration %d: pipe write/read", i);
+		CHECK_OK(close(p[0]));
+		CHECK_OK(close(p[1]));
+
+		int f = open("cf", O_RDWR);
+		if (f < 0)
+			FAIL("iteration %d: open: %s", i, ut_errname(errno));
+		char b[4];
+		char v = (char)('a' + (i + 26) % 26);
+		if (pwrite(f, &v, 1, (i + 12) % 12) != 1 || pread(f, b, 4, (i + 12) % 12) != 4 || b[0] != v)
+			FAIL("iteration %d: file pwrite/pread", i);
+		CHECK_OK(close(f));
+
+		int z = open("/dev/zero", O_RDONLY);
+		if (z < 0)
+			FAIL("iteration %d: open /dev/zero: %s", i, ut_errname(errno));
+		b[0] = 1;
+		if (read(z, b, 4) != 4 || b[0] != 0)
+			FAIL("iteration %d: /dev/zero read", i);
+		CHECK_OK(close(z));
+	}
+	long after = synth_live_regions();
+	if (before >= 0 && after != before)
+		FAIL("live synthesized regions: %ld before, %ld after", before, after);
+}
+
+const struct utest ut_synthio_tests[] = {
+	T(efault_after_warmup),
+	T(syscall_regs_kept_on_fast_paths),
+	T(dev_zero_small_reads),
+	T(pread_memory_file),
+	T_SLOW(code_cache_churn),
+	{ 0 }
+};
