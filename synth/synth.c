@@ -1,41 +1,42 @@
 /*
  * synth.c - the run-time half of copy-and-patch: the code cache, region
- * records, per-thread vector tables, and the process-constant quaject.
+ * records, per-thread vector tables, the quajects it synthesizes and the
+ * events that invalidate them (docs/SYNTHESIS.md).
  *
  * Code cache. Synthesized code lives at SYNTH_CACHE_BASE, in the top
- * gigabyte of the address space, within rel32 reach of kernel text. Its
- * pages are mapped read+execute and never writable there; the synthesizer
- * writes them through the direct map, where the same physical page is
- * writable and never executable. So no mapping is ever writable and
- * executable at once. Space is handed out in 128-byte slots.
+ * gigabyte of the address space, within rel32 reach of kernel text, in
+ * 128-byte slots (a region takes 1-16, buddy-aligned, never across a
+ * page). Its pages are mapped read+execute and never writable there; the
+ * synthesizer writes them through the direct map (cache_alias), where the
+ * same physical page is writable and never executable. Right above it is
+ * the gauge area: one read+write, non-executable counter per slot, which
+ * stencils increment RIP-relative.
  *
- * Retiring code. A region is replaced by unlinking it from the vector
- * table first and freeing its slot afterwards. Freed slots wait on a
- * retired list until every CPU has passed a quiescent point (a return to
- * user mode or the idle loop) after the unlink. Today there is one CPU,
- * the kernel is not preemptible, and templates neither sleep nor call out,
- * so no thread can be inside any region while kernel C code runs:
- * synth_quiescent() frees them from the idle loop and on the way back to
- * user mode (when synth_retired_pending says there is something to free).
- * With SMP the retired list needs a per-CPU epoch.
+ * Retiring code. A region is replaced by unlinking it from its table slot
+ * first and freeing its slots afterwards. Freed slots wait on a retired
+ * list until every CPU has passed a quiescent point (a return to user mode
+ * or the idle loop) after the unlink. Today there is one CPU, the kernel
+ * is not preemptible, and synthesized code never sleeps (a direct call
+ * leaves the stencil before its handler can), so no thread can be inside
+ * any region while kernel C code runs: synth_quiescent() frees them from
+ * the idle loop and on the way back to user mode. With SMP the retired
+ * list needs a per-CPU epoch.
  *
- * Vector tables. Every thread has two, both starting as the shared generic
- * ones: the entry table (fast_table), where the syscall entry jumps first,
- * and the handler table (vtable), which the generic path calls. A thread
- * gets private copies (a page each) when its first region is linked.
+ * Tables. Every thread has an entry table (fast_table), where the syscall
+ * entry jumps first, and a handler table (vtable), which the generic path
+ * calls; both start as the shared generic ones and become private pages
+ * when the thread's first region is linked. File calls add a level: the
+ * thread's per-descriptor vectors (synth_fdvec), reached through fast_fd.
  *
- * Variants (the Synthesis "switch"): a process constant is synthesized as
- *   "fast"   fast_const.S linked into the entry table: no frame, sysretq
- *            from the stencil (13 instructions from syscall to sysret);
- *   "const"  tpl_const (C) linked into the handler table, behind the
- *            generic entry and exit path; used when synth_fast is off.
+ * Region kinds: leaves (assembly ending in sysretq: fast_const,
+ * fast_write_null), C bodies behind fast_frame (fastc_*), and direct calls
+ * (fast_direct: the generic frame, a folded handler and object).
  *
- * Assumptions (quasi-invariants) made by the regions here:
- *   PID_FIXED  "this thread's tid and process's pid do not change" -- true
- *              for a thread's life; no event breaks it;
- *   PARENT     "the parent is still the process it was" -- broken by
- *              re-parenting (the parent exited): synth_event_reparent()
- *              re-synthesizes getppid for every thread of the child.
+ * Synthesis is lazy: a generic handler reports what it did
+ * (synth_note_const, synth_note_rw) and the thread's next call runs the
+ * region. The assumptions regions record, and the events that break them,
+ * are in `enum assumption` below; every event is handled before the system
+ * call that raised it returns.
  */
 #include <synthos/devices.h>
 #include <synthos/errno.h>
@@ -72,12 +73,15 @@ void syscall_slow(void);                         /* entry_syscall.S */
  * `incq counter(%rip)`. */
 #define SYNTH_GAUGE_BASE  (SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
 
+/* Quasi-invariants: what a region assumes, and what breaks it. */
 enum assumption {
-	ASSUME_PID_FIXED = 1 << 0,
-	ASSUME_PARENT    = 1 << 1,
-	ASSUME_FD_FILE   = 1 << 2,      /* descriptor fd of fdtable is still the file */
-	ASSUME_ONE_SIDE  = 1 << 3,      /* one thread can use this side of the pipe */
-	ASSUME_FDTABLE   = 1 << 4,      /* the thread's descriptor table does not change */
+	ASSUME_PID_FIXED = 1 << 0,      /* the thread's tid and pid: nothing breaks it */
+	ASSUME_PARENT    = 1 << 1,      /* the parent: re-parenting re-synthesizes getppid */
+	ASSUME_FD_FILE   = 1 << 2,      /* descriptor fd of fdtable is still the file:
+					 * close, dup2/dup3 onto it, close_range, exec unlink */
+	ASSUME_ONE_SIDE  = 1 << 3,      /* one thread can use this side of the pipe: fork,
+					 * clone, a thread, another open re-synthesize as mp */
+	ASSUME_FDTABLE   = 1 << 4,      /* (fast_fd) the thread's table: exec rebuilds */
 };
 
 static const char *const assumption_names[] = {
