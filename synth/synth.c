@@ -451,7 +451,7 @@ static void unlink_region(struct region *r)
 
 /*
  * A thread's file calls go through fast_fd (synth/templates/fast_fd.S),
- * linked into its entry table for read, write, pread64 and pwrite64 when
+ * linked into its entry table for read, write, pread64, pwrite64 and lseek when
  * its first descriptor region is made. fast_fd jumps through the thread's
  * per-descriptor vector for the call: synth_fdvec, one page holding a
  * vector of SYNTH_FD_MAX entries per call, each the entry of a region or
@@ -468,7 +468,9 @@ static void unlink_region(struct region *r)
 #define NR_write    1
 #define NR_pread64  17
 #define NR_pwrite64 18
+#define NR_lseek    8
 
+/* The order is kernel/fs/read_write.c's too (its untemplated bits). */
 static int fd_call_index(int nr)
 {
 	switch (nr) {
@@ -476,6 +478,7 @@ static int fd_call_index(int nr)
 	case NR_write:    return 1;
 	case NR_pread64:  return 2;
 	case NR_pwrite64: return 3;
+	case NR_lseek:    return 4;
 	default:          return -1;
 	}
 }
@@ -599,6 +602,16 @@ static bool choose(struct fd_choice *c, struct file *f, int nr)
 		c->framed = true;
 		c->variant = "c";
 		c->assumptions = ASSUME_FD_FILE;
+		return true;
+	}
+	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops && nr == NR_lseek &&
+	    !(f->flags & O_PATH)) {
+		c->st = &stencil_fastc_ramfs_lseek;
+		c->framed = true;
+		c->variant = "c";
+		c->assumptions = ASSUME_FD_FILE;
+		c->object_hole = HOLE_file;
+		c->object = (uint64_t)f;
 		return true;
 	}
 	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops && file_readable(f) &&

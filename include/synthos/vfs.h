@@ -398,6 +398,17 @@ int ramfs_new(struct super_block **sb);
 struct vfs_time vfs_now(void);
 
 int64_t generic_file_llseek(struct file *f, int64_t off, int whence);
+/* lseek's SEEK_SET, SEEK_CUR or SEEK_END from position pos in a file of
+ * size bytes: the new position, or -EINVAL (negative, or past INT64_MAX).
+ * Shared by generic_file_llseek and the synthesized lseek
+ * (synth/templates/fastc_ramfs.c). */
+static inline int64_t llseek_target(int64_t pos, int64_t size, int64_t off, int whence)
+{
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? pos : size, n;
+	if (__builtin_add_overflow(base, off, &n) || n < 0)
+		return -EINVAL;
+	return n;
+}
 int64_t noop_llseek(struct file *f, int64_t off, int whence);   /* keeps pos, returns it */
 /* For iterate: emits "." and ".." at positions 0 and 1; returns non-zero
  * if emit stopped. Afterwards f->pos >= 2. */

@@ -381,20 +381,16 @@ int vfs_may_exec(struct file *f)
 
 int64_t generic_file_llseek(struct file *f, int64_t off, int whence)
 {
-	int64_t size = (int64_t)f->inode->size, base;
+	int64_t size = (int64_t)f->inode->size;
 	bool dir = S_ISDIR(f->inode->mode);
 
 	switch (whence) {
 	case SEEK_SET:
-		base = 0;
-		break;
 	case SEEK_CUR:
-		base = (int64_t)f->pos;
 		break;
 	case SEEK_END:
 		if (dir)
 			return -EINVAL;
-		base = size;
 		break;
 	case SEEK_DATA:
 	case SEEK_HOLE:
@@ -408,10 +404,9 @@ int64_t generic_file_llseek(struct file *f, int64_t off, int whence)
 	default:
 		return -EINVAL;
 	}
-	int64_t n;
-	if (__builtin_add_overflow(base, off, &n) || n < 0)
-		return -EINVAL;
-	f->pos = (uint64_t)n;
+	int64_t n = llseek_target((int64_t)f->pos, size, off, whence);
+	if (n >= 0)
+		f->pos = (uint64_t)n;
 	return n;
 }
 

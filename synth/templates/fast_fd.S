@@ -1,6 +1,6 @@
 /*
  * fast_fd.S - the per-descriptor switch for one file system call (read,
- * write, pread64, pwrite64), linked into a thread's entry table.
+ * write, pread64, pwrite64, lseek), linked into a thread's entry table.
  *
  * Synthesis dispatched file operations through the thread's own vector
  * table straight to the code synthesized for that open file; this is that

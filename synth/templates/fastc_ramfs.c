@@ -23,6 +23,7 @@ QUASI(file);                    /* the open file behind this descriptor */
 
 ASSUMES(fastc_ramfs_pread, "fd-is-file", "close,dup2,dup3,close_range,exec");
 ASSUMES(fastc_ramfs_read, "fd-is-file", "close,dup2,dup3,close_range,exec");
+ASSUMES(fastc_ramfs_lseek, "fd-is-file", "close,dup2,dup3,close_range,exec");
 
 extern volatile int64_t realtime_coarse_sec;   /* a kernel variable */
 
@@ -71,4 +72,20 @@ long fastc_ramfs_read(int fd, char *ubuf, size_t n)
 	if (r > 0)
 		f->pos += (uint64_t)r;
 	return r;
+}
+
+/* lseek: equal to ramfs_llseek -> generic_file_llseek for SEEK_SET,
+ * SEEK_CUR and SEEK_END (they share llseek_target); SEEK_DATA, SEEK_HOLE,
+ * an unknown whence and EINVAL results fall back. */
+long fastc_ramfs_lseek(int fd, int64_t off, unsigned whence)
+{
+	struct file *f = (struct file *)HOLE_file;
+	GAUGE(HOLE_counter);
+	if (whence > SEEK_END)
+		return SYNTH_FALLBACK;
+	int64_t n = llseek_target((int64_t)f->pos, (int64_t)f->inode->size, off, (int)whence);
+	if (n < 0)
+		return SYNTH_FALLBACK;
+	f->pos = (uint64_t)n;
+	return n;
 }

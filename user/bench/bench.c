@@ -122,6 +122,8 @@ static NOINLINE ssize_t stub_pread(int fd, void *p, size_t n, off_t o)
 { return stub_ret(stub_sys6(SYS_pread64, fd, (long)p, (long)n, o, 0, 0)); }
 static NOINLINE ssize_t stub_pwrite(int fd, const void *p, size_t n, off_t o)
 { return stub_ret(stub_sys6(SYS_pwrite64, fd, (long)p, (long)n, o, 0, 0)); }
+static NOINLINE off_t stub_lseek(int fd, off_t o, int whence)
+{ return stub_ret(stub_sys6(SYS_lseek, fd, o, whence, 0, 0, 0)); }
 static NOINLINE int stub_open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
@@ -251,6 +253,8 @@ static void pread_4k(long n) { for (long i = 0; i < n; i++) pread(fd_file, buf4k
 static void pread_stub(long n) { for (long i = 0; i < n; i++) stub_pread(fd_file, buf4k, 4096, 4096); }
 static void pwrite_4k(long n) { for (long i = 0; i < n; i++) pwrite(fd_file, buf4k, 4096, 4096); }
 static void pwrite_stub(long n) { for (long i = 0; i < n; i++) stub_pwrite(fd_file, buf4k, 4096, 4096); }
+static void lseek_file(long n) { for (long i = 0; i < n; i++) lseek(fd_file, i & 4095, SEEK_SET); }
+static void lseek_stub(long n) { for (long i = 0; i < n; i++) stub_lseek(fd_file, i & 4095, SEEK_SET); }
 
 /* Open of a fresh file: each iteration opens (and closes) a regular file
  * that has never been opened -- created with mknod, which opens nothing --
@@ -462,6 +466,7 @@ static const struct op ops[] = {
 	{ "stat_mem_file", 5000, make_file, stat_file, stat_stub, drop_file, 0 },
 	{ "pread_4k_mem_file", 5000, make_file, pread_4k, pread_stub, drop_file, 0 },
 	{ "pwrite_4k_mem_file", 5000, make_file, pwrite_4k, pwrite_stub, drop_file, 0 },
+	{ "lseek_mem_file", 10000, make_file, lseek_file, lseek_stub, drop_file, 0 },
 	{ "kill_self_handler", 5000, install_usr1, kill_self, kill_stub, NULL, 0 },
 	{ "mmap_touch_munmap_4k", 1000, NULL, mmap_touch, mmap_stub, NULL, 1 },
 	{ "fork_exit_wait", 200, NULL, fork_wait, fork_stub, NULL, 0 },

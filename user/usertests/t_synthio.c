@@ -7,6 +7,7 @@
 #include "ut.h"
 #include "t_synth.h"
 #include <limits.h>
+#include <stdint.h>
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -489,11 +490,55 @@ TEST(code_cache_churn)
 		FAIL("live synthesized regions: %ld before, %ld after", before, after);
 }
 
+/* ---- lseek on an in-memory file, after warm-up ----------------------------- */
+
+TEST(lseek_memory_file)
+{
+	int fd = CHECK_OK(open("lf", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	CHECK_EQ(write(fd, "0123456789", 10), 10);
+	for (int i = 0; i < 200 * synth_scale; i++) {
+		CHECK_EQ(lseek(fd, i % 7, SEEK_SET), i % 7);
+		CHECK_EQ(lseek(fd, 2, SEEK_CUR), i % 7 + 2);
+		CHECK_EQ(lseek(fd, -1, SEEK_END), 9);
+	}
+	char c;
+	CHECK_EQ(lseek(fd, 3, SEEK_SET), 3);
+	CHECK_EQ(read(fd, &c, 1), 1);
+	CHECK(c == '3');                                 /* the position is the file's */
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 4);
+	CHECK_ERR(lseek(fd, -5, SEEK_SET), EINVAL);
+	CHECK_ERR(lseek(fd, -11, SEEK_END), EINVAL);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 4);             /* a failed seek moves nothing */
+	CHECK_EQ(lseek(fd, INT64_MAX, SEEK_SET), INT64_MAX);
+	CHECK_ERR(lseek(fd, 1, SEEK_CUR), EINVAL);       /* overflow */
+	CHECK_ERR(lseek(fd, 0, 99), EINVAL);             /* unknown whence */
+	CHECK_EQ(lseek(fd, 0, SEEK_DATA), 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_HOLE), 10);
+	CHECK_ERR(lseek(fd, 10, SEEK_DATA), ENXIO);
+	CHECK_OK(ftruncate(fd, 100));
+	CHECK_EQ(lseek(fd, 0, SEEK_END), 100);           /* the size is read each call */
+	/* A forked child shares the open file and its position. */
+	pid_t pid = ut_fork();
+	if (pid == 0) {
+		if (lseek(fd, 42, SEEK_SET) != 42)
+			_exit(1);
+		_exit(0);
+	}
+	ut_expect_exit(pid, 0);
+	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 42);
+	/* The descriptor re-pointed: a pipe cannot seek. */
+	int p[2];
+	CHECK_OK(pipe(p));
+	CHECK_EQ(dup2(p[0], fd), fd);
+	CHECK_ERR(lseek(fd, 0, SEEK_SET), ESPIPE);
+}
+
 const struct utest ut_synthio_tests[] = {
 	T(efault_after_warmup),
 	T(syscall_regs_kept_on_fast_paths),
 	T(dev_zero_small_reads),
 	T(pread_memory_file),
+	T(lseek_memory_file),
 	T_SLOW(code_cache_churn),
 	{ 0 }
 };
