@@ -560,20 +560,22 @@ static bool choose_pipe(struct fd_choice *c, struct file *f, int nr, bool spsc)
  * the one fget_io would have taken: a thread asleep in the handler keeps
  * the file even if another thread closes the descriptor meanwhile.
  */
-static long synth_direct_write(void *file, uint64_t fd, uint64_t buf, uint64_t n)
+static long direct_rw(void *file, uint64_t buf, uint64_t n, bool write)
 {
 	struct file *f = file_get(file);
-	long r = rw_file(f, (char *)buf, n, NULL, true);
+	long r = rw_file(f, (char *)buf, n, NULL, write);
 	file_put(f);
 	return r;
 }
 
+static long synth_direct_write(void *file, uint64_t fd, uint64_t buf, uint64_t n)
+{
+	return direct_rw(file, buf, n, true);
+}
+
 static long synth_direct_read(void *file, uint64_t fd, uint64_t buf, uint64_t n)
 {
-	struct file *f = file_get(file);
-	long r = rw_file(f, (char *)buf, n, NULL, false);
-	file_put(f);
-	return r;
+	return direct_rw(file, buf, n, false);
 }
 
 /* Which template serves call nr on file f, if any. */

@@ -21,6 +21,26 @@
 #define USER_DS 0x2b
 #define VEC_SYSCALL 0x100
 
+/*
+ * A system call's struct trap_frame on the thread's kernel stack: the
+ * user SS/RSP/RFLAGS/CS/RIP an interrupt would push (RIP from `rip`), the
+ * call number as orig_rax, the vector, then every register. Leaves RSP at
+ * the frame and RBP 0 (backtraces stop here); interrupts still off.
+ */
+	.macro syscall_frame rip
+	movq %rsp, %gs:PERCPU_USER_RSP
+	movq %gs:PERCPU_KERNEL_RSP, %rsp
+	pushq $USER_DS                  /* ss */
+	pushq %gs:PERCPU_USER_RSP       /* rsp */
+	pushq %r11                      /* rflags */
+	pushq $USER_CS                  /* cs */
+	pushq \rip                      /* rip */
+	pushq %rax                      /* error_code: orig_rax */
+	pushq $VEC_SYSCALL              /* vector */
+	push_regs
+	xorl %ebp, %ebp
+	.endm
+
 	.text
 /*
  * The first instructions of every system call: one indexed jump through
@@ -45,17 +65,7 @@ syscall_entry:
 syscall_slow:
 	movq %gs:PERCPU_SCRATCH, %rcx
 syscall_slow_nosave:
-	movq %rsp, %gs:PERCPU_USER_RSP
-	movq %gs:PERCPU_KERNEL_RSP, %rsp
-	pushq $USER_DS                  /* ss */
-	pushq %gs:PERCPU_USER_RSP       /* rsp */
-	pushq %r11                      /* rflags */
-	pushq $USER_CS                  /* cs */
-	pushq %rcx                      /* rip */
-	pushq %rax                      /* error_code: orig_rax */
-	pushq $VEC_SYSCALL              /* vector */
-	push_regs
-	xorl %ebp, %ebp                 /* backtraces stop here */
+	syscall_frame %rcx
 	sti
 	movq %rsp, %rdi
 	call syscall_dispatch
@@ -77,17 +87,7 @@ return_to_user:
  */
 	.globl syscall_direct
 syscall_direct:
-	movq %rsp, %gs:PERCPU_USER_RSP
-	movq %gs:PERCPU_KERNEL_RSP, %rsp
-	pushq $USER_DS                  /* ss */
-	pushq %gs:PERCPU_USER_RSP       /* rsp */
-	pushq %r11                      /* rflags */
-	pushq $USER_CS                  /* cs */
-	pushq %gs:PERCPU_SCRATCH        /* rip */
-	pushq %rax                      /* error_code: orig_rax */
-	pushq $VEC_SYSCALL              /* vector */
-	push_regs
-	xorl %ebp, %ebp
+	syscall_frame %gs:PERCPU_SCRATCH
 	movq %rsp, %rdi
 	movq %gs:PERCPU_DIRECT, %rsi
 	sti
