@@ -3,16 +3,19 @@
  *
  * `syscall` arrives here (MSR_LSTAR) with the user RIP in RCX, RFLAGS in
  * R11, interrupts masked (SFMASK clears IF, DF, TF, AC), still on the user
- * stack and user GS. We switch to the thread's kernel stack and build the
- * same struct trap_frame an interrupt builds (vector = VEC_SYSCALL,
- * error_code = the call number, Linux's orig_rax), so that signal delivery,
- * execve and sigreturn see one frame layout. syscall_dispatch() makes the
- * one indexed call through the thread's vector table and does the exit work.
+ * stack and user GS. The first jump goes through the thread's entry table
+ * (below); the generic path then switches to the thread's kernel stack and
+ * builds the same struct trap_frame an interrupt builds (vector =
+ * VEC_SYSCALL, error_code = the call number, Linux's orig_rax), so that
+ * signal delivery, execve and sigreturn see one frame layout.
+ * syscall_dispatch() makes the one indexed call through the thread's
+ * handler table and does the exit work.
  *
- * All returns to user mode go through return_to_user: restore every
- * register from the frame, swapgs, iretq. (iretq restores RCX and R11 too,
- * which sigreturn needs; under -icount it costs one instruction, like
- * sysret.)
+ * Returns to user mode: the generic path, direct calls and every other
+ * trap go through return_to_user (restore every register from the frame,
+ * swapgs, iretq; iretq restores RCX and R11 too, which sigreturn needs).
+ * Synthesized leaves and framed bodies (synth/templates/) return with
+ * sysretq themselves, without a frame and without the exit work.
  */
 #include <arch/entry_regs.h>
 #include <arch/percpu.h>
