@@ -433,7 +433,6 @@ static void commit_exec(struct mm *mm, const struct loaded *ld, uint64_t sp,
 		p->vfork_done = true;
 		wake_up(&p->vfork_wq);
 	}
-	synth_thread_start(t);                 /* the new program's own table */
 }
 
 static int exec_file(const char *path, struct exec_args *a, struct trap_frame *regs, int depth)

@@ -139,7 +139,6 @@ static long do_clone(uint64_t flags, uint64_t newsp, int *parent_tid, int *child
 	}
 	if (unlikely(mp->files->synth_regions))
 		synth_event_share(mp->files);   /* the files gain a thread: no dedicated pipe sides */
-	synth_thread_start(t);
 	sched_add(t);
 
 	if ((flags & CLONE_VFORK) && !(flags & CLONE_THREAD)) {

@@ -23,10 +23,13 @@
  * list needs a per-CPU epoch.
  *
  * Tables. Every thread has an entry table (fast_table), where the syscall
- * entry jumps first, and a handler table (vtable), which the generic path
- * calls; both start as the shared generic ones and become private pages
- * when the thread's first region is linked. File calls add a level: the
- * thread's per-descriptor vectors (synth_fdvec), reached through fast_fd.
+ * entry jumps first; it starts as the shared generic one and becomes a
+ * private page when the thread's first region is linked. (Its handler
+ * table, vtable, which the generic path calls, stays generic: no region
+ * is linked there today; tpl_const is the C template that would be, and
+ * the self-tests and tests/unit/test_patch.c run it.) File calls add a
+ * level: the thread's per-descriptor vectors (synth_fdvec), reached
+ * through fast_fd.
  *
  * Region kinds: leaves (assembly ending in sysretq: fast_const,
  * fast_write_null), C bodies behind fast_frame (fastc_*), and direct calls
@@ -91,7 +94,6 @@ static const char *const assumption_names[] = {
 /* Where a region is linked. */
 enum region_kind {
 	RK_ENTRY,       /* the thread's entry table (a leaf, or fast_fd) */
-	RK_HANDLER,     /* the thread's handler table (behind the generic entry) */
 	RK_FD,          /* a slot of the thread's per-descriptor vector */
 };
 
@@ -121,7 +123,6 @@ struct region {
 };
 
 bool synth_enabled;
-static bool synth_fast = true;      /* the "fast" variant for leaf constants */
 static uint64_t slot_bitmap[NSLOTS / 64];
 static uint64_t mapped_pages;            /* pages of the cache mapped so far */
 static LIST_HEAD(regions);
@@ -260,33 +261,23 @@ static int instantiate(const struct stencil *st, const uint64_t *values, uint64_
 
 /* ---- regions ---- */
 
-/* The table slot a region of this variant is linked into, giving the
- * thread its private table first. NULL if no memory (stay generic). */
-static uint64_t *slot_for(struct task *t, bool fast, int nr)
+/* t's entry-table slot for call nr, giving the thread its private table
+ * first. NULL if no memory (stay generic). */
+static uint64_t *entry_slot(struct task *t, int nr)
 {
-	if (fast) {
-		if (t->fast_table == syscall_fast_generic) {
-			uint64_t *tab = alloc_page_va();
-			if (!tab)
-				return NULL;
-			memcpy(tab, syscall_fast_generic, NR_SYSCALLS * sizeof(uint64_t));
-			t->fast_table = tab;
-			if (t == current)
-				arch_set_fast_table(tab);
-		}
-		return &t->fast_table[nr];
-	}
-	if (t->vtable == syscall_table) {
-		syscall_fn *tab = alloc_page_va();
+	if (t->fast_table == syscall_fast_generic) {
+		uint64_t *tab = alloc_page_va();
 		if (!tab)
 			return NULL;
-		memcpy(tab, syscall_table, NR_SYSCALLS * sizeof(syscall_fn));
-		t->vtable = tab;
+		memcpy(tab, syscall_fast_generic, NR_SYSCALLS * sizeof(uint64_t));
+		t->fast_table = tab;
+		if (t == current)
+			arch_set_fast_table(tab);
 	}
-	return (uint64_t *)&t->vtable[nr];
+	return &t->fast_table[nr];
 }
 
-/* The region linked for system call nr in t's entry or handler table. */
+/* The region linked for system call nr in t's entry table. */
 static struct region *find_region(struct task *t, int nr)
 {
 	struct list_head *pos;
@@ -421,16 +412,15 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned assumptions)
 {
 	uint64_t t0 = rdtsc();
-	const struct stencil *st = synth_fast ? &stencil_fast_const : &stencil_tpl_const;
 	struct region *old = find_region(t, nr);
-	uint64_t *slot = slot_for(t, synth_fast, nr);
+	uint64_t *slot = entry_slot(t, nr);
 	uint64_t values[HOLE_NR] = { 0 };
 	values[HOLE_value] = value;
-	struct region *r = slot ? region_make(t, nr, st, false, values) : NULL;
+	struct region *r = slot ? region_make(t, nr, &stencil_fast_const, false, values) : NULL;
 	if (!r)
 		return;                                  /* the generic entry stays */
-	r->kind = synth_fast ? RK_ENTRY : RK_HANDLER;
-	r->variant = synth_fast ? "fast" : "const";
+	r->kind = RK_ENTRY;
+	r->variant = "fast";
 	r->assumptions = assumptions;
 	link_region(r, slot, old, t0);
 }
@@ -441,7 +431,6 @@ static void unlink_region(struct region *r)
 	uint64_t generic;
 	switch (r->kind) {
 	case RK_ENTRY:   generic = syscall_fast_generic[r->nr]; break;
-	case RK_HANDLER: generic = (uint64_t)syscall_table[r->nr]; break;
 	default:         generic = (uint64_t)syscall_slow; break;
 	}
 	__atomic_store_n(r->slot, generic, __ATOMIC_RELEASE);
@@ -499,7 +488,7 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 	uint64_t *vec = t->synth_fdvec + k * SYNTH_FD_MAX;
 	if (!find_region(t, nr)) {
 		uint64_t t0 = rdtsc();
-		uint64_t *slot = slot_for(t, true, nr);
+		uint64_t *slot = entry_slot(t, nr);
 		uint64_t values[HOLE_NR] = { 0 };
 		values[HOLE_fdvec] = (uint64_t)vec;
 		struct region *r = slot ? region_make(t, nr, &stencil_fast_fd, false, values) : NULL;
@@ -606,19 +595,10 @@ static bool choose(struct fd_choice *c, struct file *f, int nr)
 		c->assumptions = ASSUME_FD_FILE;
 		return true;
 	}
-	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops && nr == NR_lseek &&
-	    !(f->flags & O_PATH)) {
-		c->st = &stencil_fastc_ramfs_lseek;
-		c->framed = true;
-		c->variant = "c";
-		c->assumptions = ASSUME_FD_FILE;
-		c->object_hole = HOLE_file;
-		c->object = (uint64_t)f;
-		return true;
-	}
-	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops && file_readable(f) &&
-	    (nr == NR_read || nr == NR_pread64)) {
-		c->st = nr == NR_read ? &stencil_fastc_ramfs_read : &stencil_fastc_ramfs_pread;
+	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops &&
+	    (nr == NR_lseek || ((nr == NR_read || nr == NR_pread64) && file_readable(f)))) {
+		c->st = nr == NR_lseek ? &stencil_fastc_ramfs_lseek :
+			nr == NR_read ? &stencil_fastc_ramfs_read : &stencil_fastc_ramfs_pread;
 		c->framed = true;
 		c->variant = "c";
 		c->assumptions = ASSUME_FD_FILE;
@@ -635,7 +615,6 @@ static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice
 {
 	uint64_t *slot = fd_slot(t, nr, fd);
 	uint64_t values[HOLE_NR] = { 0 };
-	values[HOLE_value] = (uint64_t)(uint32_t)fd;
 	if (c->object_hole)
 		values[c->object_hole] = c->object;
 	values[HOLE_handler] = c->handler;
@@ -669,7 +648,7 @@ void synth_note_rw(int fd, struct file *f, int nr)
 	struct task *t = current;
 	struct fd_choice c;
 	int k = fd_call_index(nr);
-	if (!synth_fast || !t->proc || fd < 0 || fd >= SYNTH_FD_MAX || k < 0 ||
+	if (!t->proc || fd < 0 || fd >= SYNTH_FD_MAX || k < 0 ||
 	    (f->synth_untemplated & (1u << k)))
 		return;
 	if (t->synth_fdvec && t->synth_fdvec[k * SYNTH_FD_MAX + fd] != (uint64_t)syscall_slow)
@@ -801,20 +780,11 @@ void synth_note_const(int nr, uint64_t value)
 	synthesize_const(t, nr, value, assumptions);
 }
 
-void synth_thread_start(struct task *t)
-{
-	(void)t;        /* nothing until the thread calls: see synth_note_const */
-}
-
 void synth_thread_exit(struct task *t)
 {
 	struct list_head *pos, *tmp;
 	list_for_each_safe(pos, tmp, &t->synth_list)
 		retire(list_entry(pos, struct region, owner_link));
-	if (t->vtable != syscall_table) {
-		free_page_va(t->vtable);
-		t->vtable = syscall_table;
-	}
 	if (t->fast_table != syscall_fast_generic) {
 		free_page_va(t->fast_table);
 		t->fast_table = syscall_fast_generic;

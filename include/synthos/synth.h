@@ -24,8 +24,6 @@ struct proc;
 extern bool synth_enabled;
 
 void synth_init(bool enabled);
-/* A thread starts running a program (init, fork/clone child, exec). */
-void synth_thread_start(struct task *t);
 /* The generic handler of process-constant call nr answered value: make
  * the thread's region for it (lazy synthesis). */
 void synth_note_const(int nr, uint64_t value);
