@@ -75,7 +75,6 @@ struct task *task_alloc(void)
 	list_init(&t->sleep_link);
 	list_init(&t->synth_list);
 	t->vtable = syscall_table;
-	t->fast_table = syscall_fast_generic;
 	t->user = true;
 	return t;
 }

@@ -54,7 +54,6 @@ void sched_init(void)
 	idle_task.tid = 0;
 	idle_task.state = TASK_RUNNING;
 	idle_task.vtable = syscall_table;
-	idle_task.fast_table = syscall_fast_generic;
 	list_init(&idle_task.synth_list);
 	list_init(&idle_task.run_link);
 	list_init(&idle_task.sleep_link);

@@ -9,6 +9,8 @@
  *   HOLE_REL32  value + addend - address of the field, which must fit a
  *               signed 32-bit field (a call or jump into the kernel, a
  *               RIP-relative gauge): -ERANGE if it does not;
+ *   HOLE_ABS32S value + addend as a 4-byte field the CPU sign-extends
+ *               (a table address in the top 2 GiB): -ERANGE otherwise;
  *   HOLE_SMAP   a 3-byte stac/clac, kept when the CPU has SMAP, made a
  *               3-byte nop otherwise (stac is #UD without it).
  * A hole whose field runs past the stencil is -EINVAL. On an error the
@@ -48,6 +50,11 @@ int stencil_patch(uint8_t *w, uint64_t code, const struct stencil *st, const uin
 			}
 		} else if (h->kind == HOLE_ABS64) {
 			((struct una64 *)(w + h->offset))->v = v + (uint64_t)h->addend;
+		} else if (h->kind == HOLE_ABS32S) {
+			int64_t a = (int64_t)(v + (uint64_t)h->addend);
+			if (a != (int32_t)a)
+				return -ERANGE;         /* not in the top or bottom 2 GiB */
+			((struct una32 *)(w + h->offset))->v = (uint32_t)a;
 		} else if (h->kind == HOLE_REL32) {
 			int64_t rel = (int64_t)(v + (uint64_t)h->addend - (code + h->offset));
 			if (rel != (int32_t)rel)

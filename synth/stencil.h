@@ -17,6 +17,8 @@ enum hole_kind {
 	HOLE_ABS64 = 1,         /* R_X86_64_64: an 8-byte immediate */
 	HOLE_REL32,             /* R_X86_64_PC32/PLT32: target - (site + 4) + addend + 4 */
 	HOLE_SMAP,              /* a 3-byte stac/clac: kept with SMAP, else a nop */
+	HOLE_ABS32S,            /* R_X86_64_32S: a 4-byte absolute, sign-extended by the
+				 * CPU (a table in the top 2 GiB, as `jmp *T(,%rax,8)`) */
 };
 
 /* The run-time values a template can ask for. Add names here and declare
@@ -27,6 +29,9 @@ enum hole_id {
 	HOLE_counter,           /* the region's call counter (a Synthesis gauge) */
 	HOLE_body,              /* fastc_frame: the body it calls (frame + size) */
 	HOLE_fdvec,             /* fast_fd: the thread's per-descriptor vector */
+	HOLE_table,             /* fast_entry: the thread's entry table */
+	HOLE_kstack,            /* fast_frame: the thread's kernel-stack top */
+	HOLE_nr,                /* fast_frame: the system call the region serves */
 	HOLE_pipe,              /* fastc_pipe_*: the pipe */
 	HOLE_file,              /* fastc_ramfs_*, fast_direct: the open file */
 	HOLE_handler,           /* fast_direct: the C handler it binds */

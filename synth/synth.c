@@ -22,14 +22,19 @@
  * the idle loop and on the way back to user mode. With SMP the retired
  * list needs a per-CPU epoch.
  *
- * Tables. Every thread has an entry table (fast_table), where the syscall
- * entry jumps first; it starts as the shared generic one and becomes a
- * private page when the thread's first region is linked. (Its handler
- * table, vtable, which the generic path calls, stays generic: no region
- * is linked there today; tpl_const is the C template that would be, and
- * the self-tests and tests/unit/test_patch.c run it.) File calls add a
- * level: the thread's per-descriptor vectors (synth_fdvec), reached
- * through fast_fd.
+ * Tables. A thread's first region gives it its own tables and entry: an
+ * entry table (fast_table, one slot per system call, syscall_slow or a
+ * region), the per-descriptor vectors of the file calls (synth_fdvec,
+ * reached through fast_fd), and a region of its own, fast_entry, which
+ * jumps through the entry table and which MSR_LSTAR points at while the
+ * thread runs (arch/x86_64/switch.c): Synthesis's per-thread vector table
+ * with the vector base switched per thread. Until then the thread enters
+ * at the generic syscall_entry with no table at all. The tables live in
+ * the table area above the gauges, in the top 2 GiB, so that fast_entry
+ * and fast_fd reach them with a sign-extended 32-bit address and no
+ * register. (The handler table, vtable, which the generic path calls,
+ * stays generic: no region is linked there; tpl_const is the C template
+ * that would be, and the self-tests and tests/unit/test_patch.c run it.)
  *
  * Region kinds: leaves (assembly ending in sysretq: fast_const,
  * fast_write_null), C bodies behind fast_frame (fastc_*), and direct calls
@@ -63,11 +68,14 @@
 #include "stencils.h"
 
 extern const struct file_ops ramfs_file_fops;  /* kernel/fs/ramfs.h */
-void syscall_slow(void);                         /* entry_syscall.S */
+extern char syscall_slow[];                      /* entry_syscall.S */
 
 #define SYNTH_CACHE_BASE  0xffffffffc0000000UL
 #define SYNTH_CACHE_SIZE  (16UL << 20)
 #define SLOT              128
+/* arch/x86_64/entry.S knows code-cache RIPs by RIP >> 24 == -64. */
+STATIC_ASSERT((int64_t)SYNTH_CACHE_BASE >> 24 == -64 && SYNTH_CACHE_SIZE == 1UL << 24,
+	      "entry.S SYNTH_CACHE_TAG");
 #define NSLOTS            (SYNTH_CACHE_SIZE / SLOT)
 #define SLOTS_PER_PAGE    (PAGE_SIZE / SLOT)
 /* The gauge area, right above the cache: one 8-byte call counter per slot
@@ -75,6 +83,15 @@ void syscall_slow(void);                         /* entry_syscall.S */
  * within rel32 reach of the code so a stencil counts with one
  * `incq counter(%rip)`. */
 #define SYNTH_GAUGE_BASE  (SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
+/* The table area: each thread with regions owns TABLE_PAGES pages of it,
+ * read+write and never executable (entry table, then the per-descriptor
+ * vectors), mapped when the thread gets them and unmapped and freed when
+ * it exits or execs. 8,192 threads' worth; a thread that finds it full
+ * stays on the generic path. */
+#define SYNTH_TABLE_BASE  (SYNTH_CACHE_BASE + (32UL << 20))
+#define SYNTH_TABLE_SIZE  (64UL << 20)
+#define TABLE_PAGES       2
+#define NTABLES           (SYNTH_TABLE_SIZE / (TABLE_PAGES * PAGE_SIZE))
 
 /* Quasi-invariants: what a region assumes, and what breaks it. */
 enum assumption {
@@ -85,22 +102,26 @@ enum assumption {
 	ASSUME_ONE_SIDE  = 1 << 3,      /* one thread can use this side of the pipe: fork,
 					 * clone, a thread, another open re-synthesize as mp */
 	ASSUME_FDTABLE   = 1 << 4,      /* (fast_fd) the thread's table: exec rebuilds */
+	ASSUME_THREAD    = 1 << 5,      /* (fast_entry) the thread and its tables:
+					 * exit and exec retire them */
 };
 
 static const char *const assumption_names[] = {
 	"pid-fixed", "parent", "fd-is-file", "one-thread-per-side", "fdtable-fixed",
+	"thread-tables",
 };
 
 /* Where a region is linked. */
 enum region_kind {
 	RK_ENTRY,       /* the thread's entry table (a leaf, or fast_fd) */
 	RK_FD,          /* a slot of the thread's per-descriptor vector */
+	RK_THREAD,      /* the thread's own entry (fast_entry): MSR_LSTAR, no slot */
 };
 
 struct region {
 	int id;
 	struct task *owner;
-	int nr;                          /* the system call it serves */
+	int nr;                          /* the system call it serves (-1: RK_THREAD) */
 	const struct stencil *st;
 	const char *variant;
 	uint64_t values[HOLE_NR];
@@ -246,6 +267,61 @@ static unsigned cache_slots_used(void)
 	return n;
 }
 
+/* ---- table area ---- */
+
+static uint64_t table_bitmap[NTABLES / 64];
+static unsigned tables_used;
+
+static uint64_t table_va(unsigned i)
+{
+	return SYNTH_TABLE_BASE + (uint64_t)i * TABLE_PAGES * PAGE_SIZE;
+}
+
+static void table_unmap(uint64_t va, unsigned npages)
+{
+	for (unsigned p = 0; p < npages; p++) {
+		phys_addr_t pa = kernel_unmap_page(va + p * PAGE_SIZE);
+		if (pa != ~0UL)
+			free_pages(phys_to_page(pa), 0);
+	}
+}
+
+/* TABLE_PAGES fresh pages of the table area, every word set to fill; 0
+ * when the area is full or memory is short. */
+static uint64_t table_alloc(uint64_t fill)
+{
+	for (unsigned w = 0; w < NTABLES / 64; w++) {
+		if (table_bitmap[w] == ~0UL)
+			continue;
+		unsigned i = w * 64 + (unsigned)__builtin_ctzl(~table_bitmap[w]);
+		uint64_t va = table_va(i);
+		for (unsigned p = 0; p < TABLE_PAGES; p++) {
+			struct page *pg = alloc_pages(0);
+			if (!pg || kernel_map_page(va + p * PAGE_SIZE, page_to_phys(pg), KMAP_WRITE)) {
+				if (pg)
+					free_pages(pg, 0);
+				table_unmap(va, p);
+				return 0;
+			}
+			uint64_t *d = page_to_virt(pg);
+			uint64_t q = PAGE_SIZE / 8;
+			__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(fill) : "memory");
+		}
+		table_bitmap[w] |= 1UL << (i % 64);
+		tables_used++;
+		return va;
+	}
+	return 0;
+}
+
+static void table_free(uint64_t va)
+{
+	unsigned i = (unsigned)((va - SYNTH_TABLE_BASE) / (TABLE_PAGES * PAGE_SIZE));
+	table_unmap(va, TABLE_PAGES);
+	table_bitmap[i / 64] &= ~(1UL << (i % 64));
+	tables_used--;
+}
+
 /* Copy the stencil to the code address through its writable alias and
  * patch every hole, checking each value fits its field. */
 extern bool smap_enabled;               /* arch/x86_64/cpu.c */
@@ -261,19 +337,14 @@ static int instantiate(const struct stencil *st, const uint64_t *values, uint64_
 
 /* ---- regions ---- */
 
-/* t's entry-table slot for call nr, giving the thread its private table
- * first. NULL if no memory (stay generic). */
+static bool thread_tables(struct task *t);
+
+/* t's entry-table slot for call nr, giving the thread its tables and entry
+ * first. NULL if out of memory or table space (stay generic). */
 static uint64_t *entry_slot(struct task *t, int nr)
 {
-	if (t->fast_table == syscall_fast_generic) {
-		uint64_t *tab = alloc_page_va();
-		if (!tab)
-			return NULL;
-		memcpy(tab, syscall_fast_generic, NR_SYSCALLS * sizeof(uint64_t));
-		t->fast_table = tab;
-		if (t == current)
-			arch_set_fast_table(tab);
-	}
+	if (!t->fast_table && !thread_tables(t))
+		return NULL;
 	return &t->fast_table[nr];
 }
 
@@ -348,6 +419,8 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	values[HOLE_counter] = (uint64_t)gauge_of(r->code);
 	*gauge_of(r->code) = 0;
 	values[HOLE_body] = r->code + r->body_off;
+	values[HOLE_kstack] = t->kstack_top;
+	values[HOLE_nr] = (uint64_t)nr;
 	for (int i = 0; i < HOLE_NR; i++)
 		r->values[i] = values[i];
 	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
@@ -391,13 +464,15 @@ static void note_cost(const struct stencil *st, const char *variant, uint64_t co
 }
 
 /* Link r into *slot (one aligned store: a thread entering through the slot
- * sees the old code or the new, both valid), replacing old if any. */
+ * sees the old code or the new, both valid), replacing old if any. A
+ * thread's entry (RK_THREAD) has no slot: MSR_LSTAR is its link. */
 static void link_region(struct region *r, uint64_t *slot, struct region *old, uint64_t t0)
 {
 	r->slot = slot;
 	list_add_tail(&r->link, &regions);
 	list_add_tail(&r->owner_link, &r->owner->synth_list);
-	__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
+	if (slot)
+		__atomic_store_n(slot, r->code, __ATOMIC_RELEASE);
 	if (old) {
 		r->invalidations = old->invalidations + 1;
 		total_invalidations++;
@@ -406,6 +481,36 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 	r->cost_tsc = rdtsc() - t0;
 	total_synthesized++;
 	note_cost(r->st, r->variant, r->cost_tsc);
+}
+
+/*
+ * Give t its tables (every slot the generic syscall_slow) and its own
+ * entry, fast_entry with the entry table folded in, and make that entry
+ * t's MSR_LSTAR. On failure nothing is left behind and t stays generic.
+ */
+static bool thread_tables(struct task *t)
+{
+	uint64_t t0 = rdtsc();
+	uint64_t va = table_alloc((uint64_t)syscall_slow);
+	if (!va)
+		return false;
+	uint64_t values[HOLE_NR] = { 0 };
+	values[HOLE_table] = va;
+	struct region *r = region_make(t, -1, &stencil_fast_entry, false, values);
+	if (!r) {
+		table_free(va);
+		return false;
+	}
+	r->kind = RK_THREAD;
+	r->variant = "entry";
+	r->assumptions = ASSUME_THREAD;
+	t->fast_table = (uint64_t *)va;
+	t->synth_fdvec = (uint64_t *)(va + PAGE_SIZE);
+	link_region(r, NULL, NULL, t0);
+	t->synth_entry = r->code;
+	if (t == current)
+		arch_set_syscall_entry(t->synth_entry);
+	return true;
 }
 
 /* Synthesize t's handler for system call nr returning value; link it. */
@@ -428,12 +533,8 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 /* Put back what the slot held before any region: the generic entry. */
 static void unlink_region(struct region *r)
 {
-	uint64_t generic;
-	switch (r->kind) {
-	case RK_ENTRY:   generic = syscall_fast_generic[r->nr]; break;
-	default:         generic = (uint64_t)syscall_slow; break;
-	}
-	__atomic_store_n(r->slot, generic, __ATOMIC_RELEASE);
+	if (r->slot)
+		__atomic_store_n(r->slot, (uint64_t)syscall_slow, __ATOMIC_RELEASE);
 }
 
 /* ---- per-descriptor regions: read, write, pread64, pwrite64 ---- */
@@ -452,7 +553,6 @@ static void unlink_region(struct region *r)
  * redirection), and because the thread that calls is the one whose
  * vector gets the region.
  */
-#define SYNTH_FD_MAX 64                  /* as fast_fd.S */
 #define NR_read     0
 #define NR_write    1
 #define NR_pread64  17
@@ -477,14 +577,8 @@ static int fd_call_index(int nr)
 static uint64_t *fd_slot(struct task *t, int nr, int fd)
 {
 	int k = fd_call_index(nr);
-	if (!t->synth_fdvec) {
-		uint64_t *v = alloc_page_va();
-		if (!v)
-			return NULL;
-		for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
-			v[i] = (uint64_t)syscall_slow;
-		t->synth_fdvec = v;
-	}
+	if (!t->fast_table && !thread_tables(t))
+		return NULL;
 	uint64_t *vec = t->synth_fdvec + k * SYNTH_FD_MAX;
 	if (!find_region(t, nr)) {
 		uint64_t t0 = rdtsc();
@@ -651,7 +745,7 @@ void synth_note_rw(int fd, struct file *f, int nr)
 	if (!t->proc || fd < 0 || fd >= SYNTH_FD_MAX || k < 0 ||
 	    (f->synth_untemplated & (1u << k)))
 		return;
-	if (t->synth_fdvec && t->synth_fdvec[k * SYNTH_FD_MAX + fd] != (uint64_t)syscall_slow)
+	if (synth_fd_linked(t->synth_fdvec, fd, (unsigned)k))
 		return;                          /* it has one (and fell back this time) */
 	if (fdtable_file(t->proc->files, fd) != f)
 		return;
@@ -744,14 +838,15 @@ bool synth_body_at(uint64_t rip)
  * takes the generic path, where the same access gives EFAULT the generic
  * way. Drop the lock the body may hold (the mp pipe variant) first.
  */
-void synth_abandon_body(uint64_t rip)
+int synth_abandon_body(uint64_t rip)
 {
 	struct region *r = body_at(rip);
 	if (!r)
-		return;
+		return -1;
 	if (r->abort_unlock)
 		__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
 	r->aborts++;
+	return r->nr;
 }
 
 /* System call numbers (kernel/syscalls.tbl). */
@@ -785,15 +880,16 @@ void synth_thread_exit(struct task *t)
 	struct list_head *pos, *tmp;
 	list_for_each_safe(pos, tmp, &t->synth_list)
 		retire(list_entry(pos, struct region, owner_link));
-	if (t->fast_table != syscall_fast_generic) {
-		free_page_va(t->fast_table);
-		t->fast_table = syscall_fast_generic;
+	/* The entry region is retired above; the tables go now. Nothing can
+	 * run through them: t is exiting or exec'ing, in the kernel, and
+	 * leaves through the generic return (one CPU; see "Retiring code"). */
+	if (t->fast_table) {
 		if (t == current)
-			arch_set_fast_table(syscall_fast_generic);
-	}
-	if (t->synth_fdvec) {
-		free_page_va(t->synth_fdvec);
+			arch_set_syscall_entry(0);
+		table_free((uint64_t)t->fast_table);
+		t->fast_table = NULL;
 		t->synth_fdvec = NULL;
+		t->synth_entry = 0;
 	}
 }
 
@@ -827,12 +923,19 @@ static __printf(2, 3) void out(struct fmt *f, const char *fmt, ...)
 	f->len += (size_t)n;
 }
 
+/* What /proc/synth calls the system call a region serves. */
+static const char *region_call(const struct region *r)
+{
+	return r->kind == RK_THREAD ? "(all)" : syscall_names[r->nr];
+}
+
 size_t synth_format(char *buf, size_t size)
 {
 	struct fmt f = { buf, size, 0 };
-	out(&f, "synthesis %s; %llu regions synthesized, %llu invalidations; code cache %u of %lu slots\n",
+	out(&f, "synthesis %s; %llu regions synthesized, %llu invalidations; code cache %u of %lu slots; "
+	    "thread tables %u of %lu\n",
 	    synth_enabled ? "on" : "off", (unsigned long long)total_synthesized,
-	    (unsigned long long)total_invalidations, cache_slots_used(), NSLOTS);
+	    (unsigned long long)total_invalidations, cache_slots_used(), NSLOTS, tables_used, NTABLES);
 	out(&f, "%-5s %-6s %-8s %-4s %-22s %-7s %-18s %4s %10s %8s %5s %s\n", "id", "tid", "syscall",
 	    "fd", "template", "variant", "code", "size", "calls", "cost", "inval",
 	    "assumptions / holes");
@@ -843,7 +946,7 @@ size_t synth_format(char *buf, size_t size)
 		if (r->fd >= 0)
 			ksnprintf(fd, sizeof(fd), "%d", r->fd);
 		out(&f, "%-5d %-6d %-8s %-4s %-22s %-7s %#-18llx %4u %10llu %8llu %5u ", r->id,
-		    r->owner->tid, syscall_names[r->nr], fd, r->st->name, r->variant,
+		    r->owner->tid, region_call(r), fd, r->st->name, r->variant,
 		    (unsigned long long)r->code, r->size, (unsigned long long)*gauge_of(r->code),
 		    (unsigned long long)r->cost_tsc, r->invalidations);
 		bool any = false;
@@ -916,7 +1019,7 @@ long synth_region_info(int id, char *buf, size_t size)
 		return -ENOENT;
 	struct fmt f = { buf, size, 0 };
 	out(&f, "id: %d\nthread: %d\nsyscall: %s\ntemplate: %s\nvariant: %s\n", r->id,
-	    r->owner->tid, syscall_names[r->nr], r->st->name, r->variant);
+	    r->owner->tid, region_call(r), r->st->name, r->variant);
 	out(&f, "code: %#llx\nsize: %u\ncalls: %llu\ncost: %llu\ninvalidations: %u\n",
 	    (unsigned long long)r->code, r->size, (unsigned long long)*gauge_of(r->code),
 	    (unsigned long long)r->cost_tsc, r->invalidations);

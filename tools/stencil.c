@@ -12,6 +12,9 @@
  *   R_X86_64_64                 a 64-bit immediate (movabs; -mcmodel=large)
  *   R_X86_64_PC32, _PLT32       a rel32 call/jump/rip-relative operand
  *                               (continuations and calls into the kernel)
+ *   R_X86_64_32S                a 32-bit absolute the CPU sign-extends (an
+ *                               indexed jump through a table in the top
+ *                               2 GiB: `jmp *HOLE_table(,%rax,8)`)
  * Anything else -- a second section (.rodata, .data, jump tables, string
  * literals), a relocation against a defined symbol, an unknown type -- is
  * an error: the stencil would not be position-independent in the way the
@@ -219,6 +222,7 @@ static void process(FILE *out, const char *obj)
 			case R_X86_64_64:    kind = "HOLE_ABS64"; break;
 			case R_X86_64_PC32:
 			case R_X86_64_PLT32: kind = "HOLE_REL32"; break;
+			case R_X86_64_32S:   kind = "HOLE_ABS32S"; break;
 			default: die(obj, "unsupported relocation against %s", sname);
 			}
 			if (s.st_shndx != SHN_UNDEF)

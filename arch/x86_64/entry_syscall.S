@@ -1,15 +1,24 @@
 /*
  * entry_syscall.S - the system-call entry and the common return to user mode.
  *
- * `syscall` arrives here (MSR_LSTAR) with the user RIP in RCX, RFLAGS in
- * R11, interrupts masked (SFMASK clears IF, DF, TF, AC), still on the user
- * stack and user GS. The first jump goes through the thread's entry table
- * (below); the generic path then switches to the thread's kernel stack and
- * builds the same struct trap_frame an interrupt builds (vector =
- * VEC_SYSCALL, error_code = the call number, Linux's orig_rax), so that
- * signal delivery, execve and sigreturn see one frame layout.
+ * `syscall` arrives at MSR_LSTAR with the user RIP in RCX, RFLAGS in R11,
+ * interrupts masked (SFMASK clears IF, DF, TF, AC), still on the user
+ * stack and user GS. LSTAR is per thread (arch/x86_64/switch.c loads it at
+ * every switch): syscall_entry below for a thread with no synthesized code,
+ * or the thread's own entry (synth/templates/fast_entry.S), which jumps
+ * through the thread's entry table to syscall_slow or to synthesized code
+ * with the state unchanged. The generic path switches to the thread's
+ * kernel stack and builds the same struct trap_frame an interrupt builds
+ * (vector = VEC_SYSCALL, error_code = the call number, Linux's orig_rax),
+ * so that signal delivery, execve and sigreturn see one frame layout.
  * syscall_dispatch() makes the one indexed call through the thread's
  * handler table and does the exit work.
+ *
+ * GS: synthesized code runs on the user's GS and uses no per-CPU data,
+ * except direct calls, which swapgs to build the generic frame. An
+ * exception taken in the code cache (a fast body's user access) sees a
+ * kernel CS with the user's GS: the trap entry knows it by the RIP and
+ * swaps GS for it (entry.S).
  *
  * Returns to user mode: the generic path, direct calls and every other
  * trap go through return_to_user (restore every register from the frame,
@@ -46,28 +55,16 @@
 
 	.text
 /*
- * The first instructions of every system call: one indexed jump through
- * the running thread's entry table (Synthesis's per-thread vector table,
- * at the machine level). An entry is either syscall_slow (the generic path
- * below: full frame, C dispatch, exit work) or a synthesized leaf stencil
- * that computes its answer with no frame and returns with sysretq itself
- * (synth/templates/*.S). RCX (the user RIP) is parked in the per-CPU
- * scratch slot for the jump and restored by whichever entry runs.
+ * The generic path: LSTAR itself for a thread with no synthesized code,
+ * and the generic slot of every thread's entry table (fast_entry.S, whose
+ * entries all start with the state syscall left). Full frame, C dispatch,
+ * exit work.
  */
-	.globl syscall_entry
+	.globl syscall_entry, syscall_slow
 	.balign 16
 syscall_entry:
-	swapgs
-	cmpq $512, %rax                 /* NR_SYSCALLS */
-	jae syscall_slow_nosave
-	movq %rcx, %gs:PERCPU_SCRATCH
-	movq %gs:PERCPU_FAST_TABLE, %rcx
-	jmpq *(%rcx,%rax,8)
-
-	.globl syscall_slow
 syscall_slow:
-	movq %gs:PERCPU_SCRATCH, %rcx
-syscall_slow_nosave:
+	swapgs
 	syscall_frame %rcx
 	sti
 	movq %rsp, %rdi
@@ -99,18 +96,20 @@ syscall_direct:
 
 /*
  * A synthesized fast body's user access faulted beyond repair (see
- * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's four
- * slots at the kernel stack top and clears AC). Restore the user
- * registers the frame saved and run the call on the generic path; the
- * user RIP is still in the scratch slot.
+ * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's five
+ * slots at the kernel stack top, RAX to the call number, and clears AC).
+ * The trap left GS the kernel's (this RIP is not in the code cache) and
+ * interrupts off. Restore the user registers the frame saved, give GS
+ * back, and run the call on the generic path.
  */
 	.globl synth_fast_abort
 synth_fast_abort:
 	popq %rdx
 	popq %rsi
 	popq %rdi
-	popq %rax
-	movq %gs:PERCPU_USER_RSP, %rsp
+	popq %rcx
+	popq %rsp
+	swapgs
 	jmp syscall_slow
 
 /*

@@ -122,6 +122,30 @@ int kernel_map_page(uint64_t va, phys_addr_t pa, unsigned flags)
 	return r ? -ENOMEM : 0;
 }
 
+/* Undo kernel_map_page: clear the 4 KiB mapping at va and flush it from
+ * the TLB. Returns the frame it mapped (the caller frees it), or ~0 when
+ * va was not mapped by a 4 KiB entry. */
+phys_addr_t kernel_unmap_page(uint64_t va)
+{
+	phys_addr_t pa = ~0UL;
+	unsigned long irq = spin_lock_irqsave(&paging_lock);
+	uint64_t *t = kernel_pml4;
+	int l = 3;
+	for (; l > 0; l--) {
+		uint64_t e = t[idx(va, l)];
+		if (!(e & PTE_P) || (e & PTE_PS))
+			break;
+		t = phys_to_virt(e & PTE_ADDR);
+	}
+	if (l == 0 && (t[idx(va, 0)] & PTE_P)) {
+		pa = t[idx(va, 0)] & PTE_ADDR;
+		t[idx(va, 0)] = 0;
+	}
+	spin_unlock_irqrestore(&paging_lock, irq);
+	invlpg(va);
+	return pa;
+}
+
 uint64_t kernel_pml4_phys(void)
 {
 	return virt_to_phys(kernel_pml4);

@@ -5,8 +5,9 @@
  * (switch_context in entry_syscall.S): the user FPU/SSE state (FXSAVE; the kernel
  * never touches vector registers, so the live registers are the user's),
  * the user FS and GS bases, the kernel stack for the next entry (TSS RSP0
- * and the per-CPU copy the syscall entry uses), and CR3 when the address
- * space changes.
+ * and the per-CPU copy the syscall entry uses), the system-call entry
+ * (MSR_LSTAR: the thread's own synthesized entry, or the generic one), and
+ * CR3 when the address space changes.
  */
 #include <synthos/mm.h>
 #include <synthos/proc.h>
@@ -58,7 +59,8 @@ void arch_switch_to(struct task *prev, struct task *next)
 		prev->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	}
 	percpu0.cur = next;
-	percpu0.fast_table = next->fast_table;
+	if (next->user)
+		arch_set_syscall_entry(next->synth_entry);
 	percpu0.kernel_rsp = next->kstack_top;
 	tss_set_rsp0(next->kstack_top);
 	uint64_t cr3 = mm_cr3(next);

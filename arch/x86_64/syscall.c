@@ -29,11 +29,6 @@
 
 struct percpu percpu0;
 syscall_fn syscall_table[NR_SYSCALLS];
-/* Every thread's entry table starts as this one: all slots go to the
- * generic path. synth/synth.c gives a thread its own copy when it links a
- * synthesized leaf entry. */
-uint64_t syscall_fast_generic[NR_SYSCALLS];
-extern char syscall_slow[];
 extern const syscall_fn syscall_entries[NR_SYSCALLS];
 extern char syscall_entry[];
 
@@ -42,7 +37,7 @@ STATIC_ASSERT(__builtin_offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP
 STATIC_ASSERT(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, cur) == PERCPU_CURRENT, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "percpu layout");
-STATIC_ASSERT(__builtin_offsetof(struct percpu, fast_table) == PERCPU_FAST_TABLE, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct percpu, lstar) == PERCPU_LSTAR, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, direct) == PERCPU_DIRECT, "percpu layout");
 
 void percpu_init(void)
@@ -75,15 +70,33 @@ void syscall_table_init(void)
 void syscall_init(void)
 {
 	syscall_table_init();
-	for (int i = 0; i < NR_SYSCALLS; i++)
-		syscall_fast_generic[i] = (uint64_t)syscall_slow;
-	percpu0.fast_table = syscall_fast_generic;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* STAR[47:32]: kernel CS (SS = +8); STAR[63:48]: base for user SS (+8) and CS (+16). */
 	wrmsr(MSR_STAR, ((uint64_t)KERNEL_CS << 32) | ((uint64_t)(USER_DS - 8) << 48));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	percpu0.lstar = (uint64_t)syscall_entry;
 	/* Masked on entry: IF, TF, DF, AC, NT. */
 	wrmsr(MSR_SFMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18) | (1 << 14));
+}
+
+/*
+ * Each thread's own system-call entry (Synthesis switched the vector base
+ * register with the thread; here the syscall target MSR). A thread with
+ * synthesized code has an entry stub that jumps through its own table
+ * (synth/templates/fast_entry.S); every other thread enters at
+ * syscall_entry. The write is skipped when the MSR already holds it, so
+ * switches between generic threads, and to the idle thread and back, cost
+ * nothing. On hardware WRMSR to LSTAR costs on the order of a hundred
+ * cycles; under -icount it is one instruction (docs/SYNTHESIS.md).
+ */
+void arch_set_syscall_entry(uint64_t entry)
+{
+	if (!entry)
+		entry = (uint64_t)syscall_entry;
+	if (entry != percpu0.lstar) {
+		wrmsr(MSR_LSTAR, entry);
+		percpu0.lstar = entry;
+	}
 }
 
 void exit_to_user_mode(struct trap_frame *f)

@@ -159,9 +159,9 @@ static bool kernel_fault_fixup(struct trap_frame *f)
 	    mm_handle_fault(cr2, true, false) == 0)
 		return true;                    /* copy-on-write: retry */
 	if (body) {
-		synth_abandon_body(f->rip);                 /* drops a lock it holds */
+		f->rax = (uint64_t)synth_abandon_body(f->rip);  /* drops a lock it holds */
 		fixup = (uint64_t)synth_fast_abort;
-		f->rsp = this_cpu_kernel_rsp() - 4 * 8;     /* fast_frame's four slots */
+		f->rsp = this_cpu_kernel_rsp() - 5 * 8;     /* fast_frame's five slots */
 		f->rflags &= ~(1UL << 18);                  /* AC: user access closed */
 	}
 	f->rip = fixup;

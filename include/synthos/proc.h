@@ -43,8 +43,13 @@ struct task {
 	uint64_t ksp;                    /* saved kernel RSP while switched out */
 	uint64_t kstack_top;             /* top of the guarded kernel stack */
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
-	uint64_t *fast_table;            /* per-thread entry table: syscall_slow or leaf stencils */
-	uint64_t *synth_fdvec;           /* per-descriptor vectors of read/write/pread/pwrite (synth.c) */
+	/* Synthesized dispatch (synth/synth.c), all NULL/0 until the thread's
+	 * first region: its entry (MSR_LSTAR while it runs), the entry table
+	 * that entry jumps through, and the per-descriptor vectors of the
+	 * file calls. The tables live in synth.c's table area. */
+	uint64_t synth_entry;
+	uint64_t *fast_table;
+	uint64_t *synth_fdvec;
 	struct list_head synth_list;     /* regions it owns (synth.c) */
 
 	int tid;
@@ -131,9 +136,12 @@ struct proc {
 	uint32_t umask_unused;
 };
 
-/* The running thread (per-CPU). */
+/* The running thread (per-CPU): one GS-relative load, inline -- the
+ * generic paths read it everywhere. current_task() is the same, out of
+ * line. */
 struct task *current_task(void);
-#define current (current_task())
+#include <arch/percpu.h>
+#define current (percpu_current())
 
 struct proc *proc_find(int pid);
 struct task *task_find(int tid);

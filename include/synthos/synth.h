@@ -43,11 +43,24 @@ void synth_event_pipe_open(struct pipe *p);
  * succeeded: synthesize that call for that descriptor if a template
  * serves it (lazy synthesis; see synth/synth.c). */
 void synth_note_rw(int fd, struct file *f, int nr);
+
+/* Descriptors below this have per-descriptor vectors (fast_fd.S). */
+#define SYNTH_FD_MAX 64
+/* Does a thread's per-descriptor vector fdvec have a region for fd and
+ * call (read 0, write 1, pread64 2, pwrite64 3, lseek 4)? Then a generic
+ * call on it is that region's fallback, and there is nothing to make: the
+ * generic path asks this inline, before paying for synth_note_rw. */
+static inline bool synth_fd_linked(const uint64_t *fdvec, int fd, unsigned call)
+{
+	extern char syscall_slow[];
+	return fdvec && (unsigned)fd < SYNTH_FD_MAX &&
+	       fdvec[call * SYNTH_FD_MAX + (unsigned)fd] != (uint64_t)syscall_slow;
+}
 /* A kernel-mode fault at rip: is rip inside a synthesized C body? If the
  * fault cannot be repaired, synth_abandon_body drops what the body holds
  * and the handler resumes at synth_fast_abort (arch/x86_64/trap.c). */
 bool synth_body_at(uint64_t rip);
-void synth_abandon_body(uint64_t rip);
+int synth_abandon_body(uint64_t rip);  /* the call number, for the generic path */
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
 extern bool synth_retired_pending;

@@ -27,8 +27,6 @@ typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uin
 
 /* The generic table (the default per-thread vector table) and the names. */
 extern syscall_fn syscall_table[NR_SYSCALLS];
-/* The generic entry table: every slot is the generic entry (syscall_slow). */
-extern uint64_t syscall_fast_generic[NR_SYSCALLS];
 extern const char *const syscall_names[NR_SYSCALLS];
 void syscall_table_init(void);
 

@@ -16,6 +16,7 @@
  */
 #include <synthos/compiler.h>
 #include <synthos/errno.h>
+#include <synthos/proc.h>
 #include <synthos/slab.h>
 #include <synthos/string.h>
 #include <synthos/syscall.h>
@@ -108,7 +109,8 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 	ssize_t r = rw_file(f, ubuf, count, pos, write);
 	/* Lazy synthesis, unless no template serves this file and call. */
 	unsigned call = (pos ? 2 : 0) + write;   /* read 0, write 1, pread64 2, pwrite64 3 (synth.c) */
-	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << call)))
+	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << call)) &&
+	    !synth_fd_linked(current->synth_fdvec, fd, call))
 		synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 	file_put(f);
 	return r;
@@ -347,7 +349,8 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned, whence)
 	if (!f)
 		return -EBADF;
 	int64_t r = f->ops->llseek ? f->ops->llseek(f, offset, (int)whence) : -ESPIPE;
-	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << 4)))
+	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << 4)) &&
+	    !synth_fd_linked(current->synth_fdvec, fd, 4))
 		synth_note_rw(fd, f, 8);        /* lazy synthesis (lseek is call 4) */
 	file_put(f);
 	return r;

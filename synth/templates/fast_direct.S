@@ -3,7 +3,7 @@
  * object, for calls that need the generic frame (they may sleep, be
  * interrupted by a signal, restart) but not the generic layers: reached
  * through the per-descriptor switch (fast_fd.S) with the entry state of
- * fast_const.S.
+ * fast_entry.S.
  *
  * Equivalent to the generic path (syscall_slow -> syscall_dispatch ->
  * sys_read/sys_write -> do_rw) under the assumption, recorded on the
@@ -21,6 +21,8 @@
 	.type fast_direct, @function
 fast_direct:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
+	swapgs
+	movq %rcx, %gs:PERCPU_SCRATCH   /* the user RIP, for the frame */
 	movabs $HOLE_file, %rcx         /* the object, for the handler */
 	movq %rcx, %gs:PERCPU_DIRECT
 	movabs $HOLE_handler, %rcx      /* the handler; the frame keeps it in RCX */

@@ -10,9 +10,10 @@
  * Descriptors at or above the limit (or with garbage in the high half,
  * which the generic path truncates to an int) take the generic path.
  *
- * Entry state as in fast_const.S: kernel GS, user RSP, RAX = the call
- * number, user RCX parked in the per-CPU scratch slot. Clobbers RCX only,
- * so the generic path sees RAX intact. Four instructions.
+ * Entry state as in fast_entry.S, passed on unchanged (no register is
+ * touched): the vector, like the entry table, lives in synth.c's table
+ * area in the top 2 GiB, so its address is a sign-extended 32-bit field
+ * of the jump. Three instructions.
  */
 #define SYNTH_FD_MAX 64                 /* synth/synth.c */
 
@@ -22,7 +23,6 @@
 fast_fd:
 	cmpq $SYNTH_FD_MAX, %rdi
 	jae syscall_slow
-	movabs $HOLE_fdvec, %rcx
-	jmpq *(%rcx,%rdi,8)
+	jmpq *HOLE_fdvec(,%rdi,8)
 	.size fast_fd, . - fast_fd
 	.section .note.GNU-stack, "", @progbits

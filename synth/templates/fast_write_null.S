@@ -9,12 +9,16 @@
  * for writing: the buffer range is checked as access_ok does (EFAULT),
  * the count is clamped to MAX_RW_COUNT, nothing is read from the buffer,
  * and the count is returned. It never touches user memory, so it stays a
- * leaf with no frame. Closing or re-pointing the descriptor (close,
- * dup2/dup3, close_range, exec) is the event that unlinks this region.
+ * leaf with no frame, and like fast_const.S it runs on the user's GS and
+ * RSP and clobbers RAX only (RDI, RSI, RDX are the user's and preserved).
+ * Closing or re-pointing the descriptor (close, dup2/dup3, close_range,
+ * exec) is the event that unlinks this region. Ten instructions.
+ *
+ * access_ok as one sum: buf + count must not carry and must not pass
+ * USER_TOP. USER_TOP needs 47 bits, more than an immediate holds, so the
+ * compare reads it from memory RIP-relative (user_top below, copied with
+ * the code).
  */
-#include <arch/percpu.h>
-
-#define USER_TOP      0x00007ffffffff000
 #define MAX_RW_COUNT  0x7ffff000
 
 	.text
@@ -22,20 +26,19 @@
 	.type fast_write_null, @function
 fast_write_null:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
-	movabs $USER_TOP, %rax          /* access_ok(buf, count) */
-	cmpq %rax, %rsi
+	movq %rsi, %rax                 /* access_ok(buf, count) */
+	addq %rdx, %rax
+	jc 3f
+	cmpq user_top(%rip), %rax
 	ja 3f
-	subq %rsi, %rax
+	movl $MAX_RW_COUNT, %eax        /* min(count, MAX_RW_COUNT) */
 	cmpq %rax, %rdx
-	ja 3f
-	movq %rdx, %rax
-	movl $MAX_RW_COUNT, %ecx
-	cmpq %rcx, %rax
-	cmova %rcx, %rax
-	jmp 4f
-3:	movq $-14, %rax                 /* -EFAULT */
-4:	movq %gs:PERCPU_SCRATCH, %rcx
-	swapgs
+	cmovb %rdx, %rax
 	sysretq
+3:	movq $-14, %rax                 /* -EFAULT */
+	sysretq
+	.balign 8
+user_top:
+	.quad 0x00007ffffffff000        /* USER_TOP */
 	.size fast_write_null, . - fast_write_null
 	.section .note.GNU-stack, "", @progbits

@@ -91,6 +91,34 @@ UT_TEST(patch_refuses_what_does_not_fit)
 	UT_CHECK_EQ(stencil_patch(w, 0x1000, &st, values, true), -EINVAL);
 }
 
+/* A 32-bit absolute the CPU sign-extends (fast_entry's table): a top-2 GiB
+ * address fits, a direct-map one or one just below -2 GiB does not. */
+UT_TEST(patch_abs32s_sign_extends)
+{
+	static const uint8_t jmp_table[] = {
+		0xff, 0x24, 0xc5, 0, 0, 0, 0,   /* jmpq *HOLE_table(,%rax,8) */
+	};
+	static const struct stencil_hole holes[] = {
+		{ 3, HOLE_ABS32S, HOLE_table, "table", 0, 0 },
+	};
+	struct stencil st = { "j", jmp_table, sizeof jmp_table, holes, 1, "" };
+	uint8_t w[16];
+	uint64_t values[HOLE_NR] = { 0 };
+	values[HOLE_table] = 0xffffffffc2000000ULL;
+	UT_CHECK_EQ(stencil_patch(w, 0xffffffffc0000000ULL, &st, values, true), 0);
+	int32_t f;
+	memcpy(&f, w + 3, 4);
+	UT_CHECK_EQ((uint64_t)(int64_t)f, 0xffffffffc2000000ULL);
+	values[HOLE_table] = 0xffffffff80000000ULL;                 /* the lowest that fits */
+	UT_CHECK_EQ(stencil_patch(w, 0, &st, values, true), 0);
+	values[HOLE_table] = 0xffffffff7ffff000ULL;
+	UT_CHECK_EQ(stencil_patch(w, 0, &st, values, true), -ERANGE);
+	values[HOLE_table] = 0xffff800000001000ULL;                 /* the direct map */
+	UT_CHECK_EQ(stencil_patch(w, 0, &st, values, true), -ERANGE);
+	values[HOLE_table] = 0x80000000ULL;                         /* positive, too big */
+	UT_CHECK_EQ(stencil_patch(w, 0, &st, values, true), -ERANGE);
+}
+
 /* The real tpl_const stencil, patched into executable memory with its
  * gauge on the next page (in rel32 reach), called twice. */
 UT_TEST(patch_real_stencil_runs)
@@ -116,10 +144,10 @@ UT_TEST(patch_every_generated_stencil)
 {
 	const struct stencil *all[] = {
 		&stencil_tpl_const, &stencil_fast_const, &stencil_fast_write_null, &stencil_fast_fd,
-		&stencil_fast_frame, &stencil_fast_direct, &stencil_fastc_zero_read,
+		&stencil_fast_frame, &stencil_fast_direct, &stencil_fast_entry, &stencil_fastc_zero_read,
 		&stencil_fastc_pipe_write_spsc, &stencil_fastc_pipe_write_mp,
 		&stencil_fastc_pipe_read_spsc, &stencil_fastc_pipe_read_mp,
-		&stencil_fastc_ramfs_read, &stencil_fastc_ramfs_pread,
+		&stencil_fastc_ramfs_read, &stencil_fastc_ramfs_pread, &stencil_fastc_ramfs_lseek,
 	};
 	static uint8_t w[4096];
 	for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++) {

@@ -17,6 +17,13 @@ calls_kernel:
 	jmp some_kernel_function
 	.size calls_kernel, . - calls_kernel
 
+/* An indexed jump through a table in the top 2 GiB: an R_X86_64_32S hole. */
+	.globl table_jump
+	.type table_jump, @function
+table_jump:
+	jmpq *HOLE_table(,%rax,8)
+	.size table_jump, . - table_jump
+
 /* A fast body: a user-access site (USER_BEGIN's stac) and an assumption
  * record, as synth/templates/template.h emits them. */
 	.text

@@ -32,6 +32,7 @@ void paging_init(const struct boot_info *bi);
 #define KMAP_EXEC  1u
 #define KMAP_WRITE 2u
 int kernel_map_page(uint64_t va, phys_addr_t pa, unsigned flags);
+phys_addr_t kernel_unmap_page(uint64_t va);
 /* Uncached (device) or cached read-only (firmware tables) mapping of phys. */
 void *ioremap(phys_addr_t pa, size_t len);
 void *ioremap_ro_cached(phys_addr_t pa, size_t len);

@@ -13,7 +13,7 @@
 #define PERCPU_USER_RSP   8
 #define PERCPU_CURRENT    16
 #define PERCPU_SCRATCH    24
-#define PERCPU_FAST_TABLE 32
+#define PERCPU_LSTAR      32
 #define PERCPU_DIRECT     40
 
 #ifndef __ASSEMBLY__
@@ -25,8 +25,8 @@ struct percpu {
 	uint64_t kernel_rsp;      /* top of the current task's kernel stack */
 	uint64_t user_rsp;        /* scratch: user RSP during syscall entry */
 	struct task *cur;          /* the running thread ("current") */
-	uint64_t scratch;          /* the user RIP (RCX) across the fast-table jump */
-	const uint64_t *fast_table;/* the running thread's entry table (entry_syscall.S) */
+	uint64_t scratch;          /* the user RIP (RCX) in fast bodies and direct calls */
+	uint64_t lstar;            /* what MSR_LSTAR holds: the running thread's entry */
 	void *direct;              /* the object of a synthesized direct call (fast_direct.S) */
 };
 
@@ -48,12 +48,9 @@ static inline uint64_t this_cpu_kernel_rsp(void)
 }
 
 void percpu_init(void);
-/* The running thread's entry table changed (synth/synth.c). */
-static inline void arch_set_fast_table(const uint64_t *t)
-{
-	extern struct percpu percpu0;
-	percpu0.fast_table = t;
-}
+/* Point MSR_LSTAR at entry (a thread's own, or 0 for the generic
+ * syscall_entry) unless it is there already (arch/x86_64/syscall.c). */
+void arch_set_syscall_entry(uint64_t entry);
 void syscall_init(void);
 #endif
 
