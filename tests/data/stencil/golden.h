@@ -33,6 +33,20 @@ static const struct stencil stencil_calls_kernel = {
 };
 
 /*
+static const uint8_t stencil_table_jump_code[7] = {
+	0xff, 0x24, 0xc5, 0x00, 0x00, 0x00, 0x00,
+};
+static const struct stencil_hole stencil_table_jump_holes[] = {
+	{ 3, HOLE_ABS32S, HOLE_table, "table", 0, 0 },
+	{ 0, 0, 0, 0, 0, 0 }
+};
+static const struct stencil stencil_table_jump = {
+	"table_jump", stencil_table_jump_code, 7,
+	stencil_table_jump_holes, 1,
+	""
+};
+
+/*
 static const uint8_t stencil_fastc_site_code[20] = {
 	0x0f, 0x01, 0xcb, 0xc6, 0x06, 0x00, 0x0f, 0x01, 0xca, 0x48, 0xb8, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc3,
