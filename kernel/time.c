@@ -14,14 +14,14 @@
 volatile uint64_t jiffies;
 
 static uint64_t tsc_hz;
-static uint64_t tsc0;
-static uint64_t ns_mult;      /* ns per tick, 32.32 fixed point */
+uint64_t time_tsc0;
+uint64_t time_ns_mult;        /* ns per tick, 32.32 fixed point; 0 until calibrated */
 
 void time_set_tsc_rate(uint64_t hz, uint64_t tsc_at_boot)
 {
 	tsc_hz = hz;
-	tsc0 = tsc_at_boot;
-	ns_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / hz);
+	time_tsc0 = tsc_at_boot;
+	time_ns_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / hz);
 }
 
 uint64_t time_tsc_hz(void)
@@ -33,8 +33,7 @@ uint64_t time_ns(void)
 {
 	if (!tsc_hz)
 		return 0;
-	uint64_t d = rdtsc() - tsc0;
-	return (uint64_t)(((unsigned __int128)d * ns_mult) >> 32);
+	return time_ns_of_tsc(rdtsc());
 }
 
 void time_tick(void)

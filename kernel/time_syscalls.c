@@ -34,8 +34,8 @@ struct timespec_k { int64_t sec, nsec; };
 struct timeval_k { int64_t sec, usec; };
 
 int64_t rtc_read_epoch(void);
-static int64_t realtime_offset_ns;      /* realtime = monotonic + offset */
-static bool realtime_ready;
+int64_t realtime_offset_ns;             /* realtime = monotonic + offset */
+bool realtime_ready;
 
 /* CLOCK_REALTIME's seconds as of the last timer tick, for code that may
  * not call out (the synthesized file read's relatime check). */
@@ -53,7 +53,7 @@ int64_t realtime_ns(void)
 		realtime_offset_ns = rtc_read_epoch() * (int64_t)NSEC_PER_SEC - (int64_t)time_ns();
 		realtime_ready = true;
 	}
-	return (int64_t)time_ns() + realtime_offset_ns;
+	return realtime_ns_ready();
 }
 
 static int clock_read(int clk, int64_t *ns)

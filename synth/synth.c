@@ -690,9 +690,12 @@ static bool choose(struct fd_choice *c, struct file *f, int nr)
 		return true;
 	}
 	if (S_ISREG(ino->mode) && f->ops == &ramfs_file_fops &&
-	    (nr == NR_lseek || ((nr == NR_read || nr == NR_pread64) && file_readable(f)))) {
+	    (nr == NR_lseek || ((nr == NR_read || nr == NR_pread64) && file_readable(f)) ||
+	     ((nr == NR_write || nr == NR_pwrite64) && file_writable(f)))) {
 		c->st = nr == NR_lseek ? &stencil_fastc_ramfs_lseek :
-			nr == NR_read ? &stencil_fastc_ramfs_read : &stencil_fastc_ramfs_pread;
+			nr == NR_read ? &stencil_fastc_ramfs_read :
+			nr == NR_pread64 ? &stencil_fastc_ramfs_pread :
+			nr == NR_write ? &stencil_fastc_ramfs_write : &stencil_fastc_ramfs_pwrite;
 		c->framed = true;
 		c->variant = "c";
 		c->assumptions = ASSUME_FD_FILE;

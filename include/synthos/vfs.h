@@ -397,6 +397,20 @@ int ramfs_new(struct super_block **sb);
 /* Now, for timestamps: CLOCK_REALTIME (realtime_ns() in <synthos/time.h>). */
 struct vfs_time vfs_now(void);
 
+/* A CLOCK_REALTIME nanosecond count as a timestamp (floor division, so
+ * times before 1970 keep 0 <= nsec < 1e9). vfs_now() is
+ * vfs_time_of_ns(realtime_ns()); the synthesized file write stamps its
+ * mtime and ctime the same way (synth/templates/fastc_ramfs.c). */
+static inline struct vfs_time vfs_time_of_ns(int64_t ns)
+{
+	int64_t sec = ns / 1000000000LL, nsec = ns % 1000000000LL;
+	if (nsec < 0) {
+		sec--;
+		nsec += 1000000000LL;
+	}
+	return (struct vfs_time){ sec, nsec };
+}
+
 int64_t generic_file_llseek(struct file *f, int64_t off, int whence);
 /* lseek's SEEK_SET, SEEK_CUR or SEEK_END from position pos in a file of
  * size bytes: the new position, or -EINVAL (negative, or past INT64_MAX).

@@ -36,13 +36,7 @@ struct inode *vfs_root;
  */
 struct vfs_time vfs_now(void)
 {
-	int64_t ns = realtime_ns();
-	int64_t sec = ns / (int64_t)NSEC_PER_SEC, nsec = ns % (int64_t)NSEC_PER_SEC;
-	if (nsec < 0) {
-		sec--;
-		nsec += (int64_t)NSEC_PER_SEC;
-	}
-	return (struct vfs_time){ sec, nsec };
+	return vfs_time_of_ns(realtime_ns());
 }
 
 /* ---- inodes ---- */

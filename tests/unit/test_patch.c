@@ -14,6 +14,10 @@
 char ks_syscall_slow[1] __asm__("syscall_slow");
 char ks_syscall_direct[1] __asm__("syscall_direct");
 char ks_realtime[8] __asm__("realtime_coarse_sec");
+char ks_realtime_ready[8] __asm__("realtime_ready");
+char ks_realtime_offset[8] __asm__("realtime_offset_ns");
+char ks_tsc0[8] __asm__("time_tsc0");
+char ks_ns_mult[8] __asm__("time_ns_mult");
 #include "stencils.h"
 
 static const uint8_t movabs_call[] = {
@@ -148,6 +152,7 @@ UT_TEST(patch_every_generated_stencil)
 		&stencil_fastc_pipe_write_spsc, &stencil_fastc_pipe_write_mp,
 		&stencil_fastc_pipe_read_spsc, &stencil_fastc_pipe_read_mp,
 		&stencil_fastc_ramfs_read, &stencil_fastc_ramfs_pread, &stencil_fastc_ramfs_lseek,
+		&stencil_fastc_ramfs_write, &stencil_fastc_ramfs_pwrite,
 	};
 	static uint8_t w[4096];
 	for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++) {

@@ -425,6 +425,142 @@ TEST(pread_memory_file)
 	CHECK_ERR(pread(fd, buf, 1, 0), ESPIPE);
 }
 
+/*
+ * write and pwrite on a memory file against a model of its bytes: small
+ * writes inside a page (the synthesized path), across pages, past the end
+ * (a zero-filled gap), O_APPEND set and cleared with fcntl, through two
+ * descriptors and a shared mapping, and bad buffers. mtime and ctime move
+ * with every write.
+ */
+#define WFILE (3 * 4096)
+static unsigned char wmodel[WFILE + 3 * 8192];
+
+static void check_model(int fd, long size, const char *what)
+{
+	static unsigned char buf[sizeof wmodel];
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	if (st.st_size != size)
+		FAIL("%s: size %lld, want %ld", what, (long long)st.st_size, size);
+	CHECK_EQ(pread(fd, buf, sizeof buf, 0), size);
+	for (long i = 0; i < size; i++)
+		if (buf[i] != wmodel[i])
+			FAIL("%s: byte %ld is %d, want %d", what, i, buf[i], wmodel[i]);
+}
+
+static void model_write(long *size, long off, const unsigned char *b, size_t n)
+{
+	if (off > *size)
+		memset(wmodel + *size, 0, (size_t)(off - *size));
+	memcpy(wmodel + off, b, n);
+	if (off + (long)n > *size)
+		*size = off + (long)n;
+}
+
+static long long ts_ns(struct timespec t) { return t.tv_sec * 1000000000LL + t.tv_nsec; }
+
+TEST(write_memory_file)
+{
+	int fd = CHECK_OK(open("wf", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	int fd2 = CHECK_OK(open("wf", O_RDWR));
+	long size = 0;
+	unsigned char b[4096];
+	for (long k = 0; k < WFILE; k++)
+		wmodel[k] = (unsigned char)(k * 7);
+	CHECK_EQ(ut_write_full(fd, wmodel, WFILE), WFILE);
+	size = WFILE;
+	char *map = mmap(NULL, WFILE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(map != MAP_FAILED);
+
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	long long last = ts_ns(st.st_mtim);
+	for (int i = 0; i < 1500 * synth_scale; i++) {
+		size_t n = 1 + (size_t)((i * 37) % 600);
+		if (i % 97 == 0)
+			n = 4096;
+		for (size_t j = 0; j < n; j++)
+			b[j] = (unsigned char)(i + j * 3);
+		long off;
+		int how = i % 5;
+		if (how <= 1) {                         /* pwrite inside the file */
+			off = ((long)i * 4099) % (WFILE - (long)n);
+			CHECK_EQ(pwrite(how ? fd2 : fd, b, n, off), n);
+		} else if (how == 2) {                  /* write at the position */
+			off = ((long)i * 577) % (WFILE - (long)n);
+			CHECK_EQ(lseek(fd, off, SEEK_SET), off);
+			CHECK_EQ(write(fd, b, n), n);
+			CHECK_EQ(lseek(fd, 0, SEEK_CUR), off + (long)n);
+		} else if (how == 3) {                  /* append, through fcntl */
+			if (size + (long)n > (long)sizeof wmodel) {
+				CHECK_OK(ftruncate(fd, WFILE));
+				size = WFILE;
+			}
+			off = size;
+			CHECK_OK(fcntl(fd2, F_SETFL, O_APPEND));
+			CHECK_EQ(pwrite(fd2, b, n, 0), n);      /* Linux: appends anyway */
+			CHECK_OK(fcntl(fd2, F_SETFL, 0));
+		} else {                                /* pwrite at or past the end */
+			if (size + 100 + (long)n > (long)sizeof wmodel) {
+				CHECK_OK(ftruncate(fd, WFILE));
+				size = WFILE;
+			}
+			off = size + (i % 3 == 0 ? 0 : (i % 100));
+			CHECK_EQ(pwrite(fd, b, n, off), n);
+		}
+		model_write(&size, off, b, n);
+		unsigned char got[4096];
+		CHECK_EQ(pread(fd2, got, n, off), n);
+		if (memcmp(got, b, n))
+			FAIL("write %d (%zu bytes at %ld) did not read back", i, n, off);
+		if (off < WFILE && map[off] != (char)b[0])
+			FAIL("write %d: the shared mapping does not see it", i);
+		CHECK_OK(fstat(fd, &st));
+		if (ts_ns(st.st_mtim) < last || ts_ns(st.st_mtim) != ts_ns(st.st_ctim))
+			FAIL("write %d: mtime went back or differs from ctime", i);
+		last = ts_ns(st.st_mtim);
+		if (i % 100 == 0)
+			check_model(fd, size, "after a run of writes");
+	}
+	check_model(fd, size, "at the end");
+
+	/* A write 20 ms later has a later mtime. */
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	nanosleep(&tick, NULL);
+	CHECK_EQ(pwrite(fd, "x", 1, 5), 1);
+	model_write(&size, 5, (const unsigned char *)"x", 1);
+	CHECK_OK(fstat(fd, &st));
+	CHECK(ts_ns(st.st_mtim) > last);
+
+	/* Bad buffers: EFAULT, the file unchanged. */
+	char *page = page_before_hole();
+	char *gone = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(gone != MAP_FAILED);
+	CHECK_OK(munmap(gone, 4096));
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(pwrite(fd, KERNEL_PTR, 8, 100), EFAULT);
+		CHECK_ERR(pwrite(fd, page + 4096, 8, 100), EFAULT);
+		CHECK_ERR(write(fd, gone, 8), EFAULT);
+		CHECK_ERR(pwrite(fd, b, 8, -1), EINVAL);
+	}
+	CHECK_EQ(pwrite(fd, b, 0, 7), 0);
+	check_model(fd, size, "after the bad buffers");
+	/* Running into the hole part-way: a short write of what could be
+	 * read, or EFAULT; either way the file says what was written. */
+	ssize_t r = pwrite(fd, page + 4096 - 4, 8, 200);
+	if (r == 4)
+		model_write(&size, 200, (const unsigned char *)page + 4092, 4);
+	else if (r != -1 || errno != EFAULT)
+		FAIL("pwrite from a buffer running into a hole: %s", r < 0 ? ut_errname(errno) : "a wrong count");
+	else
+		memcpy(wmodel + 200, map + 200, 4);     /* whatever the copy left */
+	check_model(fd, size, "after a buffer running into a hole");
+	CHECK_OK(munmap(map, WFILE));
+	CHECK_OK(close(fd2));
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("wf"));
+}
+
 /* ---- the slow set ------------------------------------------------------------ */
 
 /* Live synthesized regions, or -1 without /proc/synth (Linux). */
@@ -539,6 +675,7 @@ const struct utest ut_synthio_tests[] = {
 	T(dev_zero_small_reads),
 	T(pread_memory_file),
 	T(lseek_memory_file),
+	T(write_memory_file),
 	T_SLOW(code_cache_churn),
 	{ 0 }
 };
