@@ -1148,6 +1148,36 @@ KTEST(synth_smap_sites_follow_the_cpu)
 	cache_free(va, st.size);
 }
 
+/* The table area: pages read+write and never executable, every word the
+ * fill, reachable by a sign-extended 32-bit address; gone when freed; a
+ * full area refuses (the thread then stays generic). */
+KTEST(synth_table_area)
+{
+	unsigned used = tables_used;
+	uint64_t va = table_alloc(0x5a5a5a5a5a5a5a5aUL);
+	KT_CHECK(va != 0);
+	if (!va)
+		return;
+	KT_CHECK(va >= SYNTH_TABLE_BASE && va + TABLE_PAGES * PAGE_SIZE <= SYNTH_TABLE_BASE + SYNTH_TABLE_SIZE);
+	KT_CHECK_EQ((uint64_t)(int64_t)(int32_t)va, va);
+	for (unsigned p = 0; p < TABLE_PAGES; p++) {
+		uint64_t pte = kernel_pte(va + p * PAGE_SIZE);
+		KT_CHECK((pte & PTE_P) && (pte & PTE_W) && (!cpu_features.nx || (pte & PTE_NX)));
+	}
+	const uint64_t *w = (const uint64_t *)va;
+	KT_CHECK_EQ(w[0], 0x5a5a5a5a5a5a5a5aUL);
+	KT_CHECK_EQ(w[TABLE_PAGES * PAGE_SIZE / 8 - 1], 0x5a5a5a5a5a5a5a5aUL);
+	KT_CHECK_EQ(tables_used, used + 1);
+	table_free(va);
+	KT_CHECK_EQ(tables_used, used);
+	KT_CHECK(!(kernel_pte(va) & PTE_P));
+	uint64_t saved[NTABLES / 64];
+	memcpy(saved, table_bitmap, sizeof saved);
+	memset(table_bitmap, 0xff, sizeof table_bitmap);
+	KT_CHECK_EQ(table_alloc(0), 0);
+	memcpy(table_bitmap, saved, sizeof saved);
+}
+
 /* A framed region: fast_frame's call lands on the body copied after it. */
 KTEST(synth_frame_calls_its_body)
 {

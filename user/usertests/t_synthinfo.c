@@ -154,7 +154,16 @@ TEST(fd_region_follows_descriptor)
 	CHECK_EQ(region_of("read", z, var, sizeof var, &inv), 0);
 	for (int i = 0; i < 3; i++)
 		CHECK_EQ(pwrite(z, "p", 1, 0), 1);
+	CHECK_EQ(region_of("pwrite64", z, var, sizeof var, &inv), 1);   /* a memory file */
+	int n = CHECK_OK(open("/dev/null", O_WRONLY));
+	CHECK_EQ(dup2(n, z), z);
 	CHECK_EQ(region_of("pwrite64", z, var, sizeof var, &inv), 0);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(pwrite(z, "p", 1, 0), 1);
+	CHECK_EQ(region_of("pwrite64", z, var, sizeof var, &inv), 0);   /* no template */
+	CHECK_OK(close(n));
+	CHECK_OK(close(z));
+	CHECK_OK(close(f));
 }
 
 const struct utest ut_synthinfo_tests[] = {
