@@ -217,6 +217,22 @@ static unsigned slots_for(uint32_t size)
 	return n;
 }
 
+/* The first bit of each free, n-aligned run of n bits in a bitmap word
+ * (n a power of two up to 16): fold the free bits onto themselves, so the
+ * search costs the same whichever slot is free. */
+static uint64_t free_runs(uint64_t bits, unsigned n)
+{
+	static const uint64_t lead[5] = {
+		~0UL, 0x5555555555555555UL, 0x1111111111111111UL,
+		0x0101010101010101UL, 0x0001000100010001UL,
+	};
+	uint64_t f = ~bits;
+	unsigned k = 0;
+	for (unsigned w = 1; w < n; w *= 2, k++)
+		f &= f >> w;
+	return f & lead[k];
+}
+
 static uint64_t cache_alloc(uint32_t size)
 {
 	unsigned n = slots_for(size);
@@ -230,19 +246,19 @@ static uint64_t cache_alloc(uint32_t size)
 				first_free++;
 			continue;
 		}
-		for (unsigned b = 0; b < 64; b += n) {
-			if (bits & (mask << b))
-				continue;
-			unsigned s = w * 64 + b;
-			uint64_t va = slot_addr(s), last = va + (uint64_t)n * SLOT - 1;
-			while ((last - SYNTH_CACHE_BASE) / PAGE_SIZE >= mapped_pages) {
-				if (map_cache_page(SYNTH_CACHE_BASE + mapped_pages * PAGE_SIZE))
-					return 0;
-				mapped_pages++;
-			}
-			slot_bitmap[w] |= mask << b;
-			return va;
+		uint64_t runs = free_runs(bits, n);
+		if (!runs)
+			continue;
+		unsigned b = (unsigned)__builtin_ctzl(runs);
+		unsigned s = w * 64 + b;
+		uint64_t va = slot_addr(s), last = va + (uint64_t)n * SLOT - 1;
+		while ((last - SYNTH_CACHE_BASE) / PAGE_SIZE >= mapped_pages) {
+			if (map_cache_page(SYNTH_CACHE_BASE + mapped_pages * PAGE_SIZE))
+				return 0;
+			mapped_pages++;
 		}
+		slot_bitmap[w] |= mask << b;
+		return va;
 	}
 	return 0;
 }
@@ -421,8 +437,10 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	values[HOLE_body] = r->code + r->body_off;
 	values[HOLE_kstack] = t->kstack_top;
 	values[HOLE_nr] = (uint64_t)nr;
-	for (int i = 0; i < HOLE_NR; i++)
-		r->values[i] = values[i];
+	q = HOLE_NR;
+	const uint64_t *src = values;
+	d = r->values;
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
 	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
 	    instantiate(st, values, r->code + r->body_off)) {
 		cache_free(r->code, r->size);
@@ -436,19 +454,23 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	return r;
 }
 
-/* What synthesis costs, per template and variant, over every region made
- * (live or retired): shown at the end of /proc/synth/regions. */
+/* What synthesis costs, per template (each stencil is made in one
+ * variant) over every region made, live or retired: shown at the end of
+ * /proc/synth/regions. Open addressing on the stencil's address, so the
+ * bookkeeping costs a few instructions per region, not a search. */
+#define NCOST 32
 static struct cost_stat {
 	const struct stencil *st;
 	const char *variant;
 	uint64_t made, min, total;
-} cost_stats[24];
+} cost_stats[NCOST];
 
 static void note_cost(const struct stencil *st, const char *variant, uint64_t cost)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(cost_stats); i++) {
+	unsigned i = (unsigned)((uint64_t)st / 8) % NCOST;
+	for (unsigned probe = 0; probe < NCOST; probe++, i = (i + 1) % NCOST) {
 		struct cost_stat *c = &cost_stats[i];
-		if (c->st && (c->st != st || c->variant != variant))
+		if (c->st && c->st != st)
 			continue;
 		if (!c->st) {
 			c->st = st;
@@ -580,7 +602,7 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 	if (!t->fast_table && !thread_tables(t))
 		return NULL;
 	uint64_t *vec = t->synth_fdvec + k * SYNTH_FD_MAX;
-	if (!find_region(t, nr)) {
+	if (t->fast_table[nr] == (uint64_t)syscall_slow) {    /* no switch for nr yet */
 		uint64_t t0 = rdtsc();
 		uint64_t *slot = entry_slot(t, nr);
 		uint64_t values[HOLE_NR] = { 0 };
@@ -665,7 +687,7 @@ static long synth_direct_read(void *file, uint64_t fd, uint64_t buf, uint64_t n)
 static bool choose(struct fd_choice *c, struct file *f, int nr)
 {
 	struct inode *ino = f->inode;
-	memset(c, 0, sizeof(*c));
+	*c = (struct fd_choice){ 0 };
 	if (tty_file_is_console(f) && (nr == NR_read || nr == NR_write) &&
 	    (nr == NR_write ? file_writable(f) : file_readable(f))) {
 		c->st = &stencil_fast_direct;
@@ -871,8 +893,9 @@ int synth_abandon_body(uint64_t rip)
 void synth_note_const(int nr, uint64_t value)
 {
 	struct task *t = current;
-	if (!synth_enabled || !t->proc || find_region(t, nr))
-		return;
+	if (!synth_enabled || !t->proc ||
+	    (t->fast_table && t->fast_table[nr] != (uint64_t)syscall_slow))
+		return;                          /* it has one */
 	unsigned assumptions = nr == NR_getppid ? ASSUME_PARENT :
 			       (nr == NR_getpid || nr == NR_gettid) ? ASSUME_PID_FIXED : 0;
 	synthesize_const(t, nr, value, assumptions);
@@ -973,8 +996,10 @@ size_t synth_format(char *buf, size_t size)
 			out(&f, " %02x", c[i]);
 		out(&f, "\n");
 	}
-	for (unsigned i = 0; i < ARRAY_SIZE(cost_stats) && cost_stats[i].st; i++) {
+	for (unsigned i = 0; i < NCOST; i++) {
 		const struct cost_stat *c = &cost_stats[i];
+		if (!c->st)
+			continue;
 		out(&f, "cost %s %s made %llu min %llu mean %llu\n", c->st->name, c->variant,
 		    (unsigned long long)c->made, (unsigned long long)c->min,
 		    (unsigned long long)(c->total / c->made));
@@ -1125,6 +1150,13 @@ KTEST(synth_cache_alloc_stays_in_a_page)
 	for (int j = 0; j < n; j++)
 		cache_free(got[j], gsize[j]);
 	KT_CHECK_EQ(cache_alloc(PAGE_SIZE + 1), 0);    /* bigger than a page: refused */
+	/* The run search: aligned runs of free slots only. */
+	KT_CHECK_EQ(free_runs(0, 4), 0x1111111111111111UL);
+	KT_CHECK_EQ(free_runs(~0UL, 1), 0);
+	KT_CHECK_EQ(free_runs(~0xf0UL, 4), 0x10);           /* slots 4-7 */
+	KT_CHECK_EQ(free_runs(~0x78UL, 4), 0);              /* 3-6: not aligned */
+	KT_CHECK_EQ(free_runs(~0xffff0000UL, 16), 0x10000);
+	KT_CHECK_EQ(free_runs(0x8000000000000000UL, 2), 0x1555555555555555UL);
 }
 
 /* stac/clac sites: kept on a CPU with SMAP, nops without (stac is #UD). */
