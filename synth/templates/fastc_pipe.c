@@ -20,6 +20,11 @@
  *          atomic (PIPE_BUF) and needs no wake-up;
  *   read:  data present, taken up to the count (never short while more is
  *          there, as the generic read), with no writer asleep.
+ * The reader never touches head and the writer never touches tail (an
+ * empty ring is restarted at 0 only by the generic read, under the lock),
+ * so the spsc pair is a true SP-SC queue: tests/unit/test_pipe_fast.c
+ * runs these very bodies in host threads under ThreadSanitizer.
+ *
  * Everything else -- a full or empty pipe (blocking, EAGAIN under
  * O_NONBLOCK, EOF), no reader (EPIPE and SIGPIPE), a sleeper to wake, a
  * bad buffer (EFAULT), a page to allocate -- is SYNTH_FALLBACK before any
@@ -87,17 +92,17 @@ static inline long pipe_read_body(char *ubuf, size_t n, int mp)
 	GAUGE(HOLE_counter);
 	/* Cheapest and likeliest refusal first: an empty pipe (the generic
 	 * path blocks, says EOF or EAGAIN). */
-	if (p->head == p->tail || pipe_waiters(&p->wr_wq) || !n || !USER_RANGE_OK(ubuf, n) ||
-	    !pipe_take(p, mp))
+	if (__atomic_load_n(&p->head, __ATOMIC_RELAXED) == p->tail || pipe_waiters(&p->wr_wq) ||
+	    !n || !USER_RANGE_OK(ubuf, n) || !pipe_take(p, mp))
 		return SYNTH_FALLBACK;
 	const char *src = pipe_read_slot(p, n, &k);
-	if (src && (k == n || p->head - p->tail == k)) {
+	/* All that was asked, or all there is (a writer may be adding more:
+	 * then a short read is not what the generic read would give). */
+	if (src && (k == n || __atomic_load_n(&p->head, __ATOMIC_RELAXED) - p->tail == k)) {
 		USER_BEGIN();
 		fast_copy(ubuf, src, k);
 		USER_END();
 		pipe_read_publish(p, k);
-		if (p->head == p->tail)
-			p->head = p->tail = 0;  /* empty: restart in the first page */
 		r = (long)k;
 	}
 	pipe_give(p, mp);
