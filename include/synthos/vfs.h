@@ -247,6 +247,10 @@ struct inode {
 	struct inode *dir_hint;
 	void *priv;                     /* the filesystem's */
 	void *fifo;                     /* FIFOs: the pipe, owned by fifo_open's code */
+	/* Character devices: the driver's ops for rdev, once an open has
+	 * looked them up (vfs.c). Never stale: rdev does not change, and a
+	 * registration is never undone or overlapped. */
+	const struct file_ops *cdev_ops;
 };
 
 struct kstatfs {
@@ -297,6 +301,7 @@ struct fdtable {
 	uint64_t *cloexec;              /* bit per slot */
 	int synth_regions;              /* synthesized code assuming one of our fds (synth/synth.c) */
 	struct list_head synth_list;    /* those regions */
+	int next_fd;                    /* every slot below it is in use (fdtable.c) */
 };
 
 /* cwd, root, umask (shared by CLONE_FS). */

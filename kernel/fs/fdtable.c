@@ -10,8 +10,9 @@
  * processes) that use them; the last put releases what they hold.
  *
  * Invariants: slots >= size do not exist (are free); a set cloexec bit
- * implies the slot is in use; fd_install always picks the lowest free
- * slot >= min, as POSIX requires of open and dup.
+ * implies the slot is in use; every slot below next_fd is in use (a hint
+ * where the search for a free slot starts); fd_install always picks the
+ * lowest free slot >= min, as POSIX requires of open and dup.
  *
  * Locking: none (see <synthos/vfs.h>). A slot is cleared before its file
  * is put, so a release that sleeps never sees a half-closed table.
@@ -25,54 +26,15 @@
 #include "internal.h"
 
 #define FD_INITIAL 64
-#define NR_OPEN 1048576
-#define RLIMIT_NOFILE_INDEX 7          /* Linux's RLIMIT_NOFILE */
-#define FD_DEFAULT_LIMIT 1024
+#define NR_OPEN FD_NR_OPEN
 
 /* ---- the current process ---- */
 
-struct fs_info *cur_fs(void)
-{
-	struct task *t = current;
-	return t && t->proc ? t->proc->fs : NULL;
-}
-
-struct fdtable *cur_files(void)
-{
-	struct task *t = current;
-	return t && t->proc ? t->proc->files : NULL;
-}
-
-struct inode *cur_root(void)
-{
-	struct fs_info *fs = cur_fs();
-	return fs && fs->root ? fs->root : vfs_root;
-}
-
-struct inode *cur_cwd(void)
-{
-	struct fs_info *fs = cur_fs();
-	return fs && fs->cwd ? fs->cwd : vfs_root;
-}
-
-uint32_t cur_umask(void)
-{
-	struct fs_info *fs = cur_fs();
-	return fs ? fs->umask : 022;
-}
-
-/* A process whose limits were never set (both 0) gets the default, so the
- * VFS works before the process code fills rlimits in. */
+/* cur_files, cur_root, cur_cwd, cur_umask and cur_fd_limit are inline in
+ * internal.h; this is fd_limit for the rest of the kernel. */
 int fd_limit(void)
 {
-	struct task *t = current;
-	if (!t || !t->proc)
-		return FD_DEFAULT_LIMIT;
-	uint64_t cur = t->proc->rlimit_cur[RLIMIT_NOFILE_INDEX];
-	uint64_t max = t->proc->rlimit_max[RLIMIT_NOFILE_INDEX];
-	if (cur == 0 && max == 0)
-		return FD_DEFAULT_LIMIT;
-	return cur > NR_OPEN ? NR_OPEN : (int)cur;
+	return cur_fd_limit();
 }
 
 /* ---- descriptor tables ---- */
@@ -133,6 +95,7 @@ struct fdtable *fdtable_dup(struct fdtable *old)
 	for (int i = 0; i < old->size; i++)
 		t->fd[i] = file_get(old->fd[i]);
 	memcpy(t->cloexec, old->cloexec, sizeof(uint64_t) * (size_t)(old->size / 64));
+	t->next_fd = old->next_fd;      /* the same slots are in use */
 	return t;
 }
 
@@ -159,10 +122,7 @@ void fd_set_cloexec(struct fdtable *t, int fd, bool on)
 {
 	if (fd < 0 || fd >= t->size)
 		return;
-	if (on)
-		t->cloexec[fd / 64] |= 1ULL << (fd % 64);
-	else
-		t->cloexec[fd / 64] &= ~(1ULL << (fd % 64));
+	cloexec_assign(t, fd, on);
 }
 
 bool fd_get_cloexec(struct fdtable *t, int fd)
@@ -182,41 +142,44 @@ void fdtable_close_on_exec(struct fdtable *t)
 	}
 }
 
-/* Set or clear fd's close-on-exec bit; fd < t->size. */
-static inline void cloexec_assign(struct fdtable *t, int fd, bool on)
+/*
+ * The lowest free descriptor >= min, below limit, or -EMFILE; slots at or
+ * past t->size do not exist yet and count as free. The search starts at
+ * t->next_fd when min is below it: every slot under next_fd is in use
+ * (only this file fills or empties slots: filling keeps that true, and
+ * fd_close lowers next_fd), so after the first open of a process the
+ * lowest free slot is found at once instead of by a walk from 0. A search
+ * from min <= next_fd moves next_fd up to what it found.
+ */
+static int fd_find_free(struct fdtable *t, int min, int limit)
 {
-	uint64_t bit = 1ULL << (fd % 64), *w = &t->cloexec[fd / 64];
-	*w = on ? *w | bit : *w & ~bit;
+	bool from_hint = min <= t->next_fd;
+	int fd = from_hint ? t->next_fd : min;
+	int n = limit < t->size ? limit : t->size;
+	struct file **fds = t->fd;
+
+	while (fd < n && fds[fd])
+		fd++;
+	if (from_hint)
+		t->next_fd = fd;
+	return fd < limit ? fd : -EMFILE;
 }
 
 int fd_install(struct fdtable *t, struct file *f, int min, bool cloexec)
 {
-	int limit = fd_limit();
 	if (min < 0)
 		min = 0;
-	/* The slots that exist first, without the growth check per slot. */
-	int n = limit < t->size ? limit : t->size;
-	struct file **fds = t->fd;
-	for (int fd = min; fd < n; fd++) {
-		if (!fds[fd]) {
-			fds[fd] = f;
-			cloexec_assign(t, fd, cloexec);
-			return fd;
-		}
+	int fd = fd_find_free(t, min, cur_fd_limit());
+	if (fd < 0)
+		return fd;
+	if (unlikely(fd >= t->size)) {
+		int err = fdtable_grow(t, fd + 1);
+		if (err)
+			return err;
 	}
-	for (int fd = min > n ? min : n; fd < limit; fd++) {
-		if (fd >= t->size) {
-			int err = fdtable_grow(t, fd + 1);
-			if (err)
-				return err;
-		}
-		if (!t->fd[fd]) {
-			t->fd[fd] = f;
-			fd_set_cloexec(t, fd, cloexec);
-			return fd;
-		}
-	}
-	return -EMFILE;
+	t->fd[fd] = f;
+	cloexec_assign(t, fd, cloexec);
+	return fd;
 }
 
 int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec)
@@ -239,14 +202,17 @@ int fd_install_at(struct fdtable *t, int fd, struct file *f, bool cloexec)
 
 int fd_close(struct fdtable *t, int fd)
 {
-	if (!t || fd < 0 || fd >= t->size || !t->fd[fd])
+	if (!t || (unsigned)fd >= (unsigned)t->size || !t->fd[fd])
 		return -EBADF;
 	struct file *f = t->fd[fd];
 	t->fd[fd] = NULL;
 	cloexec_assign(t, fd, false);
+	if (fd < t->next_fd)
+		t->next_fd = fd;                /* the lowest free slot may be lower now */
 	if (unlikely(t->synth_regions))
 		synth_event_fd(t, fd);          /* code that assumed this file */
-	file_put(f);
+	if (--f->refcount == 0)                 /* file_put, inline */
+		file_last_put(f);
 	return 0;
 }
 

@@ -101,6 +101,7 @@ int vfs_mount_at(struct inode *dir, struct super_block *sb)
 		return -EBUSY;
 	sb->covered = inode_get(dir);
 	dir->mounted = sb;
+	name_cache_invalidate();        /* paths through dir now lead elsewhere */
 	list_add_tail(&sb->link, &mounts);
 	return 0;
 }
@@ -145,6 +146,7 @@ static int do_umount(struct inode *ino, int flags)
 	if (busy && !(flags & MNT_DETACH))
 		return -EBUSY;
 	sb->covered->mounted = NULL;
+	name_cache_invalidate();        /* as at mount */
 	inode_put(sb->covered);
 	sb->covered = NULL;
 	list_del(&sb->link);

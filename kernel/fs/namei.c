@@ -18,7 +18,10 @@
  *
  * There is no dentry cache: each step asks the filesystem, which for
  * ramfs is a short list walk. Intermediate inodes are held by reference
- * only while the walk stands on them.
+ * only while the walk stands on them. What there is, is a small cache of
+ * whole paths that resolved through ramfs alone (the name cache below),
+ * dropped as a whole by any change to a ramfs directory or to the mounts;
+ * a path walked again, as open/close and stat loops do, costs one probe.
  */
 #include <synthos/errno.h>
 #include <synthos/slab.h>
@@ -28,26 +31,124 @@
 #include "internal.h"
 
 /*
- * The walk's own reference counting: inode_get and inode_put (vfs.c) with
- * the common case inline -- a walk takes and drops a reference per step.
- * iput leaves the last reference to inode_put, which decides the inode's
- * fate; otherwise both do exactly what vfs.c's do.
+ * The name cache: whole paths that resolved, through ramfs directories
+ * only, to an inode -- so that the next walk of the same string from the
+ * same place is one hash probe instead of a lookup per component.
+ *
+ * An entry is keyed by the path string, the inode the walk started from
+ * and the walk's root (".." depends on it), and is valid only while
+ * name_cache_gen has the value it was made under. Every change that could
+ * change what a cached walk finds bumps the generation and so drops every
+ * entry at once: ramfs adding, removing or renaming an entry (which also
+ * covers ".." of a moved or removed directory), mount and umount. Nothing
+ * else can change the outcome of such a walk: ramfs directories have no
+ * other names than their entries, inode types never change, and there
+ * are no permission checks on the way.
+ *
+ * What is not cached: walks that touched a filesystem other than ramfs
+ * (procfs names come and go without a ramfs event), that followed a
+ * symlink or ended on one (the result depends on LOOKUP_FOLLOW), that
+ * ended on an inode with no name left, failed, or whose path is longer
+ * than an entry holds. An entry holds no reference: its inode cannot be
+ * freed without losing its last name first (a bump), and the start and
+ * root inodes are compared by address only while the caller holds them,
+ * so a reused address belongs to an inode whose creation bumped too.
  */
-static inline struct inode *iget(struct inode *ino)
+#define NC_ENTRIES 64
+#define NC_NAME 48
+
+struct nc_entry {
+	uint64_t gen;                   /* valid while == name_cache_gen */
+	struct inode *start, *root;
+	struct inode *res;              /* no reference; see above */
+	size_t len;
+	char name[NC_NAME];
+};
+
+static struct nc_entry name_cache[NC_ENTRIES];
+uint64_t name_cache_gen = 1;            /* 0 marks never-filled entries */
+
+static inline bool nc_stable(const struct inode *ino)
 {
-	ino->refcount++;
-	ino->sb->refs++;
-	return ino;
+	return ino->sb->ops == &ramfs_super_ops;
 }
 
-static inline void iput(struct inode *ino)
+/*
+ * The length of path and a hash of its bytes, a word at a time: the loads
+ * are of aligned words, which never cross a page and so never fault past
+ * the string's end, and the bytes past the NUL are masked off. (The hash
+ * depends on the string's alignment as well, harmlessly: the paths from
+ * getname are always 8-aligned.) Returns 0 for a path longer than
+ * NC_NAME, which is not cached, and for "".
+ */
+#define NC_ONES  0x0101010101010101ULL
+#define NC_HIGHS 0x8080808080808080ULL
+
+static inline size_t nc_hash(const char *path, uint64_t *hash)
 {
-	if (likely(ino->refcount > 1)) {
-		ino->refcount--;
-		ino->sb->refs--;
-	} else {
-		inode_put(ino);
+	uintptr_t a = (uintptr_t)path;
+	unsigned off = (unsigned)(a & 7);
+	const uint64_t *wp = (const uint64_t *)(a - off);
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t n = 0;
+	uint64_t x = *wp;
+
+	if (likely(!off)) {
+		/* Aligned, as getname's buffers are: whole words up to the
+		 * one that holds the NUL. */
+		for (;;) {
+			uint64_t z = (x - NC_ONES) & ~x & NC_HIGHS;
+			if (z) {
+				unsigned k = (unsigned)__builtin_ctzll(z) >> 3;
+				uint64_t m = k ? ~0ULL >> (64 - 8 * k) : 0;
+				h = (h ^ (x & m)) * 0xff51afd7ed558ccdULL;
+				n += k;
+				break;
+			}
+			h = (h ^ x) * 0xff51afd7ed558ccdULL;
+			n += 8;
+			if (n > NC_NAME)
+				return 0;
+			x = *++wp;
+		}
+		*hash = h ^ (h >> 29);
+		return n;
 	}
+
+	uint64_t keep = ~0ULL >> (off * 8);     /* the string's bytes of this word */
+	x = (x >> (off * 8)) | ~keep;           /* the rest: 0xff, never a NUL */
+	for (;;) {
+		uint64_t z = (x - NC_ONES) & ~x & NC_HIGHS;
+		if (z) {
+			unsigned k = (unsigned)__builtin_ctzll(z) >> 3;   /* the NUL's byte */
+			uint64_t m = k ? ~0ULL >> (64 - 8 * k) : 0;
+			h = (h ^ (x & m)) * 0xff51afd7ed558ccdULL;
+			n += k;
+			break;
+		}
+		h = (h ^ (x & keep)) * 0xff51afd7ed558ccdULL;
+		n += 8 - off;
+		if (n > NC_NAME)
+			return 0;
+		off = 0;
+		keep = ~0ULL;
+		x = *++wp;
+	}
+	*hash = h ^ (h >> 29);
+	return n;
+}
+
+/* The entry path (from start, under root) maps to; its length in *len.
+ * NULL when it is too long to cache. */
+static inline struct nc_entry *nc_slot(const char *path, const struct inode *start,
+				       const struct inode *root, size_t *len)
+{
+	uint64_t h;
+	*len = nc_hash(path, &h);
+	if (!*len)
+		return NULL;
+	h ^= ((uintptr_t)start >> 4) ^ ((uintptr_t)root >> 6);
+	return &name_cache[(h ^ (h >> 17)) % NC_ENTRIES];
 }
 
 /*
@@ -146,6 +247,7 @@ int user_path(const char *upath, char *kbuf)
  * system call that takes a path.
  */
 #define NAME_BUFS 4
+
 static char name_bufs[NAME_BUFS][PATH_MAX] __attribute__((aligned(64)));
 static unsigned name_bufs_free = (1u << NAME_BUFS) - 1;
 
@@ -190,12 +292,6 @@ void putname(char *kpath)
 {
 	if (kpath)
 		name_buf_put(kpath);
-}
-
-void walk_init(struct walk *w)
-{
-	w->root = cur_root();
-	w->links = 0;
 }
 
 static inline __attribute__((always_inline)) int
@@ -305,13 +401,18 @@ walk_start(struct walk *w, struct inode *base, const char **path)
 	return iget(w->root);
 }
 
-int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
-	      struct inode **res)
+/* The walk proper: a reference to what path names, or -errno. *cacheable
+ * says whether the result may go into the name cache. */
+static int walk_uncached(struct walk *w, struct inode *base, const char *path, unsigned flags,
+			 struct inode **res, bool *cacheable)
 {
+	int links = w->links;
 	struct inode *cur = walk_start(w, base, &path), *child;
+	bool stable = nc_stable(cur);
 	int err = 0;
 
 	if (!*path) {                    /* "/" (or "" from a kernel caller) */
+		*cacheable = stable;
 		*res = cur;
 		return 0;
 	}
@@ -338,6 +439,7 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 			if (err)
 				break;
 		}
+		stable &= nc_stable(child);
 		iput(cur);
 		cur = child;
 		if (last) {
@@ -345,12 +447,55 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 				err = -ENOTDIR;
 				break;
 			}
+			*cacheable = stable && w->links == links && !S_ISLNK(cur->mode) &&
+				     cur->nlink > 0;
 			*res = cur;
 			return 0;
 		}
 	}
 	iput(cur);
 	return err;
+}
+
+/* A miss: the walk, then the result into the cache if it may go there. */
+static __attribute__((noinline)) int
+walk_and_fill(struct walk *w, struct inode *base, const char *path, unsigned flags,
+	      struct inode **res, struct inode *start, struct nc_entry *e, size_t len)
+{
+	/* The generation before the walk: a lookup that slept while the
+	 * namespace changed leaves an entry that is born invalid. */
+	uint64_t gen = name_cache_gen;
+	bool cacheable = false;
+	int err = walk_uncached(w, base, path, flags, res, &cacheable);
+
+	if (!err && cacheable && e) {
+		e->gen = gen;
+		e->start = start;
+		e->root = w->root;
+		e->res = *res;
+		e->len = len;
+		memcpy(e->name, path, len);
+	}
+	return err;
+}
+
+int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
+	      struct inode **res)
+{
+	struct inode *start = *path == '/' ? w->root : base ? base : cur_cwd();
+	struct nc_entry *e = NULL;
+	size_t len = 0;
+
+	if (nc_stable(start)) {
+		e = nc_slot(path, start, w->root, &len);
+		if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
+		    e->len == len && name_eq(e->name, path, len) &&
+		    (!(flags & LOOKUP_DIRECTORY) || S_ISDIR(e->res->mode))) {
+			*res = iget(e->res);
+			return 0;
+		}
+	}
+	return walk_and_fill(w, base, path, flags, res, start, e, len);
 }
 
 int walk_parent(struct walk *w, struct inode *base, const char *path, struct nameparent *np)

@@ -93,7 +93,10 @@ out:
 	return err;
 }
 
-int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file **res)
+/* Inline into open(2)'s path (open_common); do_openat is the same for
+ * the kernel's own opens. */
+static inline __attribute__((always_inline)) int
+openat_inline(int dirfd, const char *path, int flags, uint32_t mode, struct file **res)
 {
 	struct inode *base, *ino;
 	struct walk w;
@@ -125,7 +128,8 @@ int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file
 		err = open_create(&w, base, path, flags, mode, &ino);
 	else
 		err = walk_path(&w, base, path, (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &ino);
-	inode_put(base);
+	if (base)
+		inode_put(base);
 	if (err)
 		return err;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
@@ -134,20 +138,13 @@ int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file
 		err = -ELOOP;
 	else
 		err = vfs_open_inode(ino, flags, res);
-	inode_put(ino);
+	iput(ino);
 	return err;
 }
 
-/* Is there a descriptor free for one more open? (Linux reserves it first.)
- * Slots at or past t->size do not exist yet, so they are free. */
-static bool fd_room(struct fdtable *t)
+int do_openat(int dirfd, const char *path, int flags, uint32_t mode, struct file **res)
 {
-	int limit = fd_limit();
-	int n = limit < t->size ? limit : t->size;
-	for (int fd = 0; fd < n; fd++)
-		if (!t->fd[fd])
-			return true;
-	return limit > n;
+	return openat_inline(dirfd, path, flags, mode, res);
 }
 
 static long open_common(int dirfd, const char *upath, int flags, uint32_t mode)
@@ -158,16 +155,23 @@ static long open_common(int dirfd, const char *upath, int flags, uint32_t mode)
 
 	if (!t)
 		return -EBADF;
-	if (!fd_room(t))
-		return -EMFILE;
+	/* Is there a descriptor free for one more open? (Linux reserves it
+	 * first.) It is the one to use unless the open sleeps and another
+	 * thread sharing the table takes it meanwhile. */
+	fd = fd_first_free(t);
+	if (fd < 0)
+		return fd;
 	char *path = getname(upath, false, &err);
 	if (!path)
 		return err;
-	err = do_openat(dirfd, path, flags, mode & 07777 & ~cur_umask(), &f);
+	/* The mode matters only to O_CREAT; so does the umask. */
+	if (flags & O_CREAT)
+		mode = mode & 07777 & ~cur_umask();
+	err = openat_inline(dirfd, path, flags, mode, &f);
 	putname(path);
 	if (err)
 		return err;
-	fd = fd_install(t, f, 0, flags & O_CLOEXEC);
+	fd = fd_install_found(t, fd, f, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
 	return fd;

@@ -22,6 +22,9 @@
  *  - Once a directory has buckets, every entry is in exactly one chain
  *    (the one of its hash); buckets go only with the directory.
  *
+ * Every change to a directory's entries (add_entry, remove_entry,
+ * rename) drops namei.c's name cache (name_cache_invalidate).
+ *
  * Locking: none (see <synthos/vfs.h>); no function here sleeps.
  */
 #include <synthos/errno.h>
@@ -85,32 +88,6 @@ static uint32_t name_hash(const char *name, size_t len)
 	return h;
 }
 
-typedef uint64_t __attribute__((may_alias, aligned(1))) u64_un;
-typedef uint32_t __attribute__((may_alias, aligned(1))) u32_un;
-typedef uint16_t __attribute__((may_alias, aligned(1))) u16_un;
-
-/* Are the len bytes at a and b equal? Inline, without a call (so lookup
- * stays a leaf function): whole words, then overlapping loads for the
- * tail, never a byte outside either name. */
-static inline bool name_eq(const char *a, const char *b, size_t len)
-{
-	if (len >= 8) {
-		size_t i = 0;
-		for (; i + 8 <= len; i += 8)
-			if (*(const u64_un *)(a + i) != *(const u64_un *)(b + i))
-				return false;
-		return i == len ||
-		       *(const u64_un *)(a + len - 8) == *(const u64_un *)(b + len - 8);
-	}
-	if (len >= 4)
-		return *(const u32_un *)a == *(const u32_un *)b &&
-		       *(const u32_un *)(a + len - 4) == *(const u32_un *)(b + len - 4);
-	if (len >= 2)
-		return *(const u16_un *)a == *(const u16_un *)b &&
-		       *(const u16_un *)(a + len - 2) == *(const u16_un *)(b + len - 2);
-	return len == 0 || *a == *b;
-}
-
 static inline __attribute__((always_inline)) struct ramfs_dirent *
 find_entry(struct inode *dir, const char *name, size_t len)
 {
@@ -166,6 +143,7 @@ static void hash_grow(struct ramfs_node *rn)
 static int add_entry(struct inode *dir, const char *name, size_t len, struct inode *ino)
 {
 	struct ramfs_node *rn = dir->priv;
+	name_cache_invalidate();
 	struct ramfs_dirent *d = kmalloc(sizeof(*d) + len);
 	if (!d)
 		return -ENOSPC;
@@ -187,6 +165,7 @@ static int add_entry(struct inode *dir, const char *name, size_t len, struct ino
 static void remove_entry(struct inode *dir, struct ramfs_dirent *d)
 {
 	struct ramfs_node *rn = dir->priv;
+	name_cache_invalidate();
 	if (rn->buckets) {
 		struct ramfs_dirent **p = &rn->buckets[d->hash & (rn->nbuckets - 1)];
 		while (*p != d)
@@ -372,6 +351,7 @@ static int ramfs_rename(struct inode *odir, const char *oname, size_t olen,
 	struct ramfs_dirent *nd = find(ndir, nname, nlen);
 	struct inode *src, *victim;
 
+	name_cache_invalidate();        /* entries change inode in place below */
 	if (!od)
 		return -ENOENT;
 	if (ndir->nlink == 0)

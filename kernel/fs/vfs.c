@@ -134,16 +134,42 @@ struct inode *anon_inode_new(uint32_t mode)
 
 static const struct file_ops empty_fops;
 
-struct file *file_alloc(struct inode *ino, const struct file_ops *ops, unsigned flags)
+/*
+ * Open files come from their own cache, made at the first open: no
+ * size-class lookup, and the cache keeps the last closed file's memory at
+ * hand for the next open (kmem_cache_keep_hot), since opens and closes
+ * come in alternation.
+ */
+static struct kmem_cache *file_cache;
+
+static struct kmem_cache *file_cache_create(void)
 {
-	struct file *f = kzalloc(sizeof(*f));
+	struct kmem_cache *c = kmem_cache_create("file", sizeof(struct file), 8);
+	if (c)
+		kmem_cache_keep_hot(c);
+	return c;
+}
+
+static inline __attribute__((always_inline)) struct file *
+new_file(struct inode *ino, const struct file_ops *ops, unsigned flags)
+{
+	if (unlikely(!file_cache) && !(file_cache = file_cache_create()))
+		return NULL;
+	struct file *f = kmem_cache_alloc(file_cache);
 	if (!f)
 		return NULL;
-	f->refcount = 1;
-	f->inode = ino;
-	f->ops = ops ? ops : &empty_fops;
-	f->flags = flags;
+	*f = (struct file){             /* every other field zero */
+		.refcount = 1,
+		.inode = ino,
+		.ops = ops ? ops : &empty_fops,
+		.flags = flags,
+	};
 	return f;
+}
+
+struct file *file_alloc(struct inode *ino, const struct file_ops *ops, unsigned flags)
+{
+	return new_file(ino, ops, flags);
 }
 
 struct file *file_get(struct file *f)
@@ -153,21 +179,25 @@ struct file *file_get(struct file *f)
 	return f;
 }
 
-void file_put(struct file *f)
+void file_last_put(struct file *f)
 {
-	if (!f || --f->refcount > 0)
-		return;
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
-	inode_put(f->inode);
-	kfree(f);
+	iput(f->inode);
+	kmem_cache_free(file_cache, f);
+}
+
+void file_put(struct file *f)
+{
+	if (f && --f->refcount == 0)
+		file_last_put(f);
 }
 
 /* A file whose open failed: no release, just the memory and the inode. */
 static void file_discard(struct file *f)
 {
-	inode_put(f->inode);
-	kfree(f);
+	iput(f->inode);
+	kmem_cache_free(file_cache, f);
 }
 
 /* ---- character devices ---- */
@@ -239,9 +269,13 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 	const struct file_ops *ops = ino->fops;
 	switch (ino->mode & S_IFMT) {
 	case S_IFCHR:
-		ops = chrdev_find(ino->rdev);
-		if (!ops)
-			return -ENXIO;
+		ops = ino->cdev_ops;
+		if (unlikely(!ops)) {
+			ops = chrdev_find(ino->rdev);
+			if (!ops)
+				return -ENXIO;
+			ino->cdev_ops = ops;
+		}
 		break;
 	case S_IFBLK:
 	case S_IFSOCK:
@@ -253,10 +287,10 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 		break;
 	}
 	/* As Linux on 64-bit, every open file is O_LARGEFILE (F_GETFL shows it). */
-	f = file_alloc(inode_get(ino), ops,
-		       (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE);
+	f = new_file(iget(ino), ops,
+		     (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE);
 	if (!f) {
-		inode_put(ino);
+		iput(ino);
 		return -ENOMEM;
 	}
 	if (S_ISFIFO(ino->mode))

@@ -73,6 +73,12 @@ struct kmem_cache {
 	 * last slab the fast paths used; protected by lock. */
 	const struct page *memo_head;
 	uintptr_t memo_base;
+
+	/* kmem_cache_keep_hot() caches: one free object set aside by the
+	 * last free for the next allocation (NULL: none), protected by lock.
+	 * See "The hot object" below. */
+	bool keep_hot;
+	void *hot;
 };
 
 static struct kmem_cache cache_cache;   /* the cache of kmem_cache structs */
@@ -239,6 +245,8 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size,
 
 /* ---- caches ------------------------------------------------------------ */
 
+static void hot_flush(struct kmem_cache *c);
+
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align)
 {
 	struct kmem_cache *c;
@@ -278,6 +286,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 	}
 	lflags = spin_lock_irqsave(&cache_list_lock);
 	cflags = spin_lock_irqsave(&c->lock);
+	hot_flush(c);
 	if (c->objs_in_use) {
 		size_t n = c->objs_in_use;
 		spin_unlock_irqrestore(&c->lock, cflags);
@@ -310,6 +319,43 @@ static inline uintptr_t slab_base_memo(struct kmem_cache *c, const struct page *
 	return c->memo_base;
 }
 
+/*
+ * The hot object. A cache whose objects are allocated and freed in quick
+ * alternation (open files: open, close, open...) can ask to keep the last
+ * freed object aside for the next allocation instead of threading it back
+ * onto its slab's freelist and taking it off again; that skips the
+ * freelist checks and list work on both sides, the way Linux's per-CPU
+ * freelists do. The object stays counted in its slab's inuse (so that
+ * slab is never released under it) but not in objs_in_use (it is free).
+ * Its first word holds HOT_KEY ^ its address while it waits: the next
+ * allocation checks that word (a write into the freed object is caught as
+ * on the freelist), and freeing it again is a double free, caught by
+ * comparing with c->hot. shrink and destroy give it back to its slab
+ * first, so page counts and leak checks see what they saw before.
+ */
+#define HOT_KEY ((uintptr_t)0x40770b7ec7ab1e5aULL)
+
+static void free_to_slab(struct kmem_cache *c, struct page *head, void *obj);
+
+/* Give c's hot object back to its slab. Caller holds c->lock. */
+static void hot_flush(struct kmem_cache *c)
+{
+	void *obj = c->hot;
+	if (!obj)
+		return;
+	c->hot = NULL;
+	c->objs_in_use++;               /* free_to_slab counts it out again */
+	struct page *pg = virt_to_page(obj);
+	free_to_slab(c, c->order ? slab_head(c, pg) : pg, obj);
+}
+
+void kmem_cache_keep_hot(struct kmem_cache *c)
+{
+	unsigned long flags = spin_lock_irqsave(&c->lock);
+	c->keep_hot = true;
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
 /* The slab fast paths: the slab's base from the memo, the checks against
  * it computed once. */
 static inline __attribute__((always_inline)) void *
@@ -320,6 +366,17 @@ cache_alloc(struct kmem_cache *c)
 	void *obj, *next;
 	uintptr_t base;
 
+	obj = c->hot;                   /* NULL unless keep_hot */
+	if (obj) {
+		if (unlikely(*(uintptr_t *)obj != (HOT_KEY ^ (uintptr_t)obj)))
+			SLAB_BUG(c, flags, "kmem_cache_alloc(%s): free object %p was overwritten "
+				 "(use after free?)", c->name, obj);
+		c->hot = NULL;
+		c->objs_in_use++;
+		*(uintptr_t *)obj = 0;
+		spin_unlock_irqrestore(&c->lock, flags);
+		return obj;
+	}
 	if (unlikely(list_empty(&c->partial))) {
 		head = new_slab(c);
 		if (!head) {
@@ -352,9 +409,31 @@ cache_alloc(struct kmem_cache *c)
 	return obj;
 }
 
-void *kmem_cache_alloc(struct kmem_cache *c)
+/* The general path, out of line so that the hot-object path below needs
+ * no registers saved. */
+static __attribute__((noinline)) void *cache_alloc_slow(struct kmem_cache *c)
 {
 	return cache_alloc(c);
+}
+
+void *kmem_cache_alloc(struct kmem_cache *c)
+{
+	if (c->keep_hot) {
+		unsigned long flags = spin_lock_irqsave(&c->lock);
+		void *obj = c->hot;
+		if (likely(obj) &&
+		    likely(*(uintptr_t *)obj == (HOT_KEY ^ (uintptr_t)obj))) {
+			c->hot = NULL;
+			c->objs_in_use++;
+			*(uintptr_t *)obj = 0;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return obj;
+		}
+		/* None set aside, or it was written to: cache_alloc takes
+		 * it again or reports it. */
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+	return cache_alloc_slow(c);
 }
 
 /* Free obj, whose page pg (PG_slab) belongs to c. */
@@ -364,7 +443,6 @@ cache_free(struct kmem_cache *c, struct page *pg, void *obj)
 	struct page *head;
 	unsigned long flags;
 	uintptr_t base;
-	bool was_full;
 
 	head = c->order ? slab_head(c, pg) : pg;
 
@@ -373,6 +451,8 @@ cache_free(struct kmem_cache *c, struct page *pg, void *obj)
 	if (unlikely(!obj_at(c, base, obj)))
 		SLAB_BUG(c, flags, "kmem_cache_free(%s): %p is not the start of an object",
 			 c->name, obj);
+	if (unlikely(obj == c->hot))
+		SLAB_BUG(c, flags, "kmem_cache_free(%s): double free of %p", c->name, obj);
 	{
 		/* Could obj's first word be a freelist link? (Cheap; false
 		 * positives possible in theory, false negatives not.) Then
@@ -384,6 +464,31 @@ cache_free(struct kmem_cache *c, struct page *pg, void *obj)
 	if (unlikely(head->inuse == 0))
 		SLAB_BUG(c, flags, "kmem_cache_free(%s): slab at %p has no object in use",
 			 c->name, (void *)base);
+
+	if (c->keep_hot) {
+		/* Set aside for the next allocation; the one waiting there
+		 * before goes back to its slab. */
+		void *old = c->hot;
+		*(uintptr_t *)obj = HOT_KEY ^ (uintptr_t)obj;
+		c->hot = obj;
+		c->objs_in_use--;
+		if (unlikely(old)) {
+			c->hot = old;
+			hot_flush(c);
+			c->hot = obj;
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
+		return;
+	}
+	free_to_slab(c, head, obj);
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/* Thread obj onto its slab's freelist and do the slab's bookkeeping (the
+ * checks are done). Caller holds c->lock. */
+static void free_to_slab(struct kmem_cache *c, struct page *head, void *obj)
+{
+	bool was_full;
 
 	was_full = head->freelist == NULL;
 	set_link(obj, head->freelist);
@@ -400,7 +505,12 @@ cache_free(struct kmem_cache *c, struct page *pg, void *obj)
 			release_slab(c, head);
 		}
 	}
-	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+static __attribute__((noinline)) void cache_free_slow(struct kmem_cache *c, struct page *pg,
+							void *obj)
+{
+	cache_free(c, pg, obj);
 }
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
@@ -415,7 +525,25 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 	if (pg->slab_cache != c)
 		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
 		      obj, pg->slab_cache->name, c->name);
-	cache_free(c, pg, obj);
+	if (c->keep_hot && !c->order) {
+		/* The hot-object path, with cache_free's checks, when the slot
+		 * is empty and the slab is the memo's (one page: pg is the
+		 * head). Anything else, and anything wrong, goes the long way,
+		 * which says what is wrong. */
+		unsigned long flags = spin_lock_irqsave(&c->lock);
+		uintptr_t base = c->memo_base;
+		void *link = get_link(obj);
+		if (likely(!c->hot && c->memo_head == pg && obj_at(c, base, obj) &&
+			   link && !obj_at(c, base, link) && pg->inuse)) {
+			*(uintptr_t *)obj = HOT_KEY ^ (uintptr_t)obj;
+			c->hot = obj;
+			c->objs_in_use--;
+			spin_unlock_irqrestore(&c->lock, flags);
+			return;
+		}
+		spin_unlock_irqrestore(&c->lock, flags);
+	}
+	cache_free_slow(c, pg, obj);
 }
 
 void kmem_cache_shrink(struct kmem_cache *c)
@@ -423,6 +551,7 @@ void kmem_cache_shrink(struct kmem_cache *c)
 	unsigned long flags = spin_lock_irqsave(&c->lock);
 	struct list_head *pos, *tmp;
 
+	hot_flush(c);
 	list_for_each_safe(pos, tmp, &c->partial) {
 		struct page *head = list_entry(pos, struct page, lru);
 		if (head->inuse == 0) {

@@ -581,6 +581,45 @@ UT_TEST(double_free_smallest_objects)
 	UT_CHECK(back_to_baseline());
 }
 
+UT_TEST(keep_hot_reuses_and_still_checks)
+{
+	struct kmem_cache *c;
+	void *a, *b, *p;
+
+	setup();
+	c = kmem_cache_create("hot", 48, 8);
+	UT_CHECK(c != NULL);
+	kmem_cache_keep_hot(c);
+	a = kmem_cache_alloc(c);
+	b = kmem_cache_alloc(c);
+	UT_CHECK(a && b && a != b);
+	kmem_cache_free(c, a);                  /* set aside, counted free */
+	UT_CHECK_EQ(stats_of("hot").s.objs_in_use, 1);
+	p = kmem_cache_alloc(c);
+	UT_CHECK(p == a);                       /* the one set aside comes back */
+	UT_CHECK_EQ(*(uintptr_t *)p, 0);        /* with no allocator word in it */
+	kmem_cache_free(c, p);
+	EXPECT_PANIC(kmem_cache_free(c, a), "double free");             /* the hot one */
+	EXPECT_PANIC(kmem_cache_free(c, (char *)b + 8), "not the start of an object");
+	kmem_cache_free(c, b);                  /* a goes back to its slab, b waits */
+	EXPECT_PANIC(kmem_cache_free(c, a), "double free");             /* on the freelist */
+	EXPECT_PANIC(kmem_cache_free(c, b), "double free");
+	/* A write into the waiting object is caught at the next allocation. */
+	uintptr_t saved = *(uintptr_t *)b;
+	*(uintptr_t *)b = 12345;
+	EXPECT_PANIC(kmem_cache_alloc(c), "overwritten");
+	*(uintptr_t *)b = saved;
+	UT_CHECK_EQ(stats_of("hot").s.objs_in_use, 0);
+	/* shrink gives the waiting object back first: no page stays. */
+	kmem_cache_shrink(c);
+	UT_CHECK_EQ(stats_of("hot").s.pages, 0);
+	/* And destroy does too. */
+	a = kmem_cache_alloc(c);
+	kmem_cache_free(c, a);
+	UT_CHECK_EQ(kmem_cache_destroy(c), 0);
+	UT_CHECK(back_to_baseline());
+}
+
 UT_TEST(free_after_slab_released_panics)
 {
 	struct kmem_cache *c;
