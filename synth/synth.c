@@ -698,8 +698,17 @@ static bool choose(struct fd_choice *c, struct file *f, int nr)
 		c->handler = nr == NR_write ? (uint64_t)synth_direct_write : (uint64_t)synth_direct_read;
 		return true;
 	}
-	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 3) && nr == NR_write && file_writable(f)) {
+	/* /dev/null and /dev/zero writes both swallow the bytes and say so
+	 * (null_write, zero_write: kernel/dev/mem.c); /dev/null reads say EOF. */
+	if (S_ISCHR(ino->mode) && (ino->rdev == MKDEV(1, 3) || ino->rdev == MKDEV(1, 5)) &&
+	    nr == NR_write && file_writable(f)) {
 		c->st = &stencil_fast_write_null;
+		c->variant = "leaf";
+		c->assumptions = ASSUME_FD_FILE;
+		return true;
+	}
+	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 3) && nr == NR_read && file_readable(f)) {
+		c->st = &stencil_fast_read_null;
 		c->variant = "leaf";
 		c->assumptions = ASSUME_FD_FILE;
 		return true;

@@ -1,5 +1,6 @@
 /*
- * fast_write_null.S - write(2) on a descriptor that is /dev/null, reached
+ * fast_write_null.S - write(2) on a descriptor that is /dev/null or
+ * /dev/zero (both null_write, kernel/dev/mem.c, as on Linux), reached
  * through the thread's per-descriptor switch (fast_fd.S) with the entry
  * state of fast_const.S (see there for the sysretq argument).
  *

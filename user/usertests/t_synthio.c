@@ -134,6 +134,26 @@ TEST(efault_after_warmup)
 		CHECK_EQ(write(nfd, hole, 8), 8);
 		CHECK_EQ(write(nfd, gone, 8), 8);
 	}
+	/* Reading /dev/null: end of file after the same check; writing
+	 * /dev/zero: swallowed like /dev/null's. */
+	int rnfd = CHECK_OK(open("/dev/null", O_RDONLY));
+	int wzfd = CHECK_OK(open("/dev/zero", O_WRONLY));
+	for (int i = 0; i < n; i++) {
+		CHECK_EQ(read(rnfd, zb, sizeof zb), 0);
+		CHECK_EQ(write(wzfd, zb, sizeof zb), 8);
+	}
+	for (int i = 0; i < 100; i++) {
+		CHECK_ERR(read(rnfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_EQ(read(rnfd, hole, 8), 0);
+		CHECK_EQ(read(rnfd, gone, 8), 0);
+		CHECK_EQ(read(rnfd, zb, 0), 0);
+		CHECK_ERR(write(wzfd, KERNEL_PTR, 8), EFAULT);
+		CHECK_EQ(write(wzfd, hole, 8), 8);
+		CHECK_ERR(write(rnfd, zb, 1), EBADF);           /* opened for reading */
+		CHECK_ERR(read(wzfd, zb, 1), EBADF);
+	}
+	CHECK_OK(close(rnfd));
+	CHECK_OK(close(wzfd));
 
 	/* pread of a regular file into bad buffers. */
 	int f = CHECK_OK(open("data", O_RDWR | O_CREAT | O_TRUNC, 0644));
