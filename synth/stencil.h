@@ -32,6 +32,7 @@ enum hole_id {
 	HOLE_table,             /* fast_entry: the thread's entry table */
 	HOLE_kstack,            /* fast_frame: the thread's kernel-stack top */
 	HOLE_nr,                /* fast_frame: the system call the region serves */
+	HOLE_fallback,          /* fast_frame: where a fallback goes (syscall_slow, fast_resume) */
 	HOLE_pipe,              /* fastc_pipe_*: the pipe */
 	HOLE_file,              /* fastc_ramfs_*, fast_direct: the open file */
 	HOLE_handler,           /* fast_direct: the C handler it binds */

@@ -415,7 +415,7 @@ void synth_quiescent(void)
  * link_region. NULL when out of space or memory: the caller stays generic.
  */
 static struct region *region_make(struct task *t, int nr, const struct stencil *st, bool framed,
-				  uint64_t *values)
+				  uint64_t *values, bool resume)
 {
 	struct region *r = region_cache ? kmem_cache_alloc(region_cache) : NULL;
 	if (!r)
@@ -425,7 +425,11 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	STATIC_ASSERT(sizeof(struct region) % 8 == 0, "zeroed by words");
 	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(0UL) : "memory");
 	r->fd = -1;
-	r->body_off = framed ? (stencil_fast_frame.size + 15) & ~15u : 0;
+	/* Layout: [fast_frame [fast_resume]] body, each 16-aligned. */
+	uint32_t frame_sz = (stencil_fast_frame.size + 15) & ~15u;
+	uint32_t resume_off = frame_sz;
+	resume = framed && resume;
+	r->body_off = framed ? frame_sz + (resume ? (stencil_fast_resume.size + 15) & ~15u : 0) : 0;
 	r->size = r->body_off + st->size;
 	r->code = cache_alloc(r->size);
 	if (!r->code) {
@@ -435,6 +439,7 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	values[HOLE_counter] = (uint64_t)gauge_of(r->code);
 	*gauge_of(r->code) = 0;
 	values[HOLE_body] = r->code + r->body_off;
+	values[HOLE_fallback] = resume ? r->code + resume_off : (uint64_t)syscall_slow;
 	values[HOLE_kstack] = t->kstack_top;
 	values[HOLE_nr] = (uint64_t)nr;
 	q = HOLE_NR;
@@ -442,6 +447,7 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	d = r->values;
 	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
 	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
+	    (resume && instantiate(&stencil_fast_resume, values, r->code + resume_off)) ||
 	    instantiate(st, values, r->code + r->body_off)) {
 		cache_free(r->code, r->size);
 		kmem_cache_free(region_cache, r);
@@ -518,7 +524,7 @@ static bool thread_tables(struct task *t)
 		return false;
 	uint64_t values[HOLE_NR] = { 0 };
 	values[HOLE_table] = va;
-	struct region *r = region_make(t, -1, &stencil_fast_entry, false, values);
+	struct region *r = region_make(t, -1, &stencil_fast_entry, false, values, false);
 	if (!r) {
 		table_free(va);
 		return false;
@@ -543,7 +549,7 @@ static void synthesize_const(struct task *t, int nr, uint64_t value, unsigned as
 	uint64_t *slot = entry_slot(t, nr);
 	uint64_t values[HOLE_NR] = { 0 };
 	values[HOLE_value] = value;
-	struct region *r = slot ? region_make(t, nr, &stencil_fast_const, false, values) : NULL;
+	struct region *r = slot ? region_make(t, nr, &stencil_fast_const, false, values, false) : NULL;
 	if (!r)
 		return;                                  /* the generic entry stays */
 	r->kind = RK_ENTRY;
@@ -607,7 +613,7 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 		uint64_t *slot = entry_slot(t, nr);
 		uint64_t values[HOLE_NR] = { 0 };
 		values[HOLE_fdvec] = (uint64_t)vec;
-		struct region *r = slot ? region_make(t, nr, &stencil_fast_fd, false, values) : NULL;
+		struct region *r = slot ? region_make(t, nr, &stencil_fast_fd, false, values, false) : NULL;
 		if (!r)
 			return NULL;
 		r->kind = RK_ENTRY;
@@ -626,6 +632,7 @@ struct fd_choice {
 	struct pipe *pipe;
 	uint64_t object_hole, object;
 	uint64_t handler;                 /* fast_direct: the C handler */
+	struct file *file;                /* a framed read/write: its fallback resumes on it */
 };
 
 /* Can only this thread use this side of the pipe? One open file on the
@@ -656,6 +663,7 @@ static bool choose_pipe(struct fd_choice *c, struct file *f, int nr, bool spsc)
 	c->pipe = p;
 	c->object_hole = HOLE_pipe;
 	c->object = (uint64_t)p;
+	c->file = f;
 	return true;
 }
 
@@ -687,7 +695,7 @@ static long synth_direct_read(void *file, uint64_t fd, uint64_t buf, uint64_t n)
 static bool choose(struct fd_choice *c, struct file *f, int nr)
 {
 	struct inode *ino = f->inode;
-	*c = (struct fd_choice){ 0 };
+	*c = (struct fd_choice){ .file = f };
 	if (tty_file_is_console(f) && (nr == NR_read || nr == NR_write) &&
 	    (nr == NR_write ? file_writable(f) : file_readable(f))) {
 		c->st = &stencil_fast_direct;
@@ -743,10 +751,18 @@ static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice
 {
 	uint64_t *slot = fd_slot(t, nr, fd);
 	uint64_t values[HOLE_NR] = { 0 };
+	/* A framed read or write resumes a fallback on its file directly. */
+	bool resume = c->framed && c->file && (nr == NR_read || nr == NR_write);
+	if (resume) {
+		values[HOLE_file] = (uint64_t)c->file;
+		values[HOLE_handler] = nr == NR_write ? (uint64_t)synth_direct_write
+						      : (uint64_t)synth_direct_read;
+	}
 	if (c->object_hole)
 		values[c->object_hole] = c->object;
-	values[HOLE_handler] = c->handler;
-	struct region *r = slot ? region_make(t, nr, c->st, c->framed, values) : NULL;
+	if (c->handler)
+		values[HOLE_handler] = c->handler;
+	struct region *r = slot ? region_make(t, nr, c->st, c->framed, values, resume) : NULL;
 	if (!r) {
 		if (old) {                       /* cannot replace it: go generic */
 			unlink_region(old);
@@ -1226,7 +1242,7 @@ KTEST(synth_frame_calls_its_body)
 	values[HOLE_value] = 3;
 	if (!region_cache)                    /* ktest boots skip synth_init */
 		region_cache = kmem_cache_create("synth_region", sizeof(struct region), 8);
-	struct region *r = region_make(current, 0, &stencil_fastc_zero_read, true, values);
+	struct region *r = region_make(current, 0, &stencil_fastc_zero_read, true, values, true);
 	KT_CHECK(r != NULL);
 	if (!r)
 		return;

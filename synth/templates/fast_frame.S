@@ -13,8 +13,11 @@
  * Makefile fixes the rest, so a body abandoned at a fault holds nothing of
  * the user's) -- and calls the body with the C ABI (the 4th argument moves
  * from R10 to RCX). The body returns the result, or SYNTH_FALLBACK
- * (-4096): then the registers are restored and the generic path runs the
- * call from the start, as if no synthesized code existed.
+ * (-4096): then the registers are restored and the call runs from the
+ * start on the generic path (HOLE_fallback: syscall_slow), or, for a read
+ * or write whose region knows its file, on the generic work for that file
+ * without the dispatch (HOLE_fallback: the region's fast_resume.S) -- as if
+ * no synthesized code had run.
  *
  * GS stays the user's: bodies use no per-CPU data. An exception taken in
  * synthesized code (a page fault on a user buffer) is recognized by its
@@ -52,6 +55,6 @@ fast_frame:
 	sysretq
 1:	popq %rsp
 	movabs $HOLE_nr, %rax
-	jmp syscall_slow
+	jmp HOLE_fallback               /* syscall_slow, or the region's fast_resume */
 	.size fast_frame, . - fast_frame
 	.section .note.GNU-stack, "", @progbits

@@ -581,6 +581,78 @@ TEST(write_memory_file)
 	CHECK_OK(unlink("wf"));
 }
 
+/*
+ * A synthesized pipe read or write that must block falls back into the
+ * generic work for its file (fast_resume.S): a signal there behaves as on
+ * the generic path -- EINTR without SA_RESTART, the call restarted (and
+ * through the fast path again) with it.
+ */
+static volatile int usr1_seen;
+static void on_usr1(int sig) { (void)sig; usr1_seen++; }
+
+static void usr1_later(pid_t to, long ms, int wfd, int rfd)
+{
+	if (fork() == 0) {
+		ut_sleep_ms(ms);
+		kill(to, SIGUSR1);
+		ut_sleep_ms(ms);
+		if (wfd >= 0)
+			write(wfd, "z", 1);
+		if (rfd >= 0) {             /* drain the pipe the parent filled */
+			static char sink[65536];
+			int fl = fcntl(rfd, F_GETFL);
+			fcntl(rfd, F_SETFL, fl | O_NONBLOCK);
+			while (read(rfd, sink, sizeof sink) > 0)
+				;
+		}
+		_exit(0);
+	}
+}
+
+TEST(fallback_blocked_call_and_signals)
+{
+	int p[2];
+	CHECK_OK(pipe(p));
+	char c;
+	for (int i = 0; i < 10; i++) {             /* both ends get their regions */
+		CHECK_EQ(write(p[1], "w", 1), 1);
+		CHECK_EQ(read(p[0], &c, 1), 1);
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	usr1_seen = 0;
+	usr1_later(getpid(), 100, -1, -1);
+	CHECK_ERR(read(p[0], &c, 1), EINTR);        /* blocked, interrupted */
+	CHECK_EQ(usr1_seen, 1);
+	CHECK_OK(wait(NULL));
+
+	sa.sa_flags = SA_RESTART;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	usr1_later(getpid(), 100, p[1], -1);
+	CHECK_EQ(read(p[0], &c, 1), 1);              /* restarted, then the byte */
+	CHECK(c == 'z');
+	CHECK_EQ(usr1_seen, 2);
+	CHECK_OK(wait(NULL));
+
+	/* A full pipe: the write blocks, is interrupted, restarts, completes. */
+	static char big[65536];
+	CHECK_EQ(ut_write_full(p[1], big, sizeof big), (ssize_t)sizeof big);
+	usr1_later(getpid(), 100, -1, p[0]);
+	CHECK_EQ(write(p[1], "y", 1), 1);
+	CHECK_EQ(usr1_seen, 3);
+	CHECK_OK(wait(NULL));
+	sa.sa_handler = SIG_DFL;
+	CHECK_OK(sigaction(SIGUSR1, &sa, NULL));
+	CHECK_OK(close(p[0]));
+	/* No reader left: EPIPE and SIGPIPE, from the resumed path too. */
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	signal(SIGPIPE, SIG_DFL);
+	CHECK_OK(close(p[1]));
+}
+
 /* ---- the slow set ------------------------------------------------------------ */
 
 /* Live synthesized regions, or -1 without /proc/synth (Linux). */
@@ -696,6 +768,7 @@ const struct utest ut_synthio_tests[] = {
 	T(pread_memory_file),
 	T(lseek_memory_file),
 	T(write_memory_file),
+	T(fallback_blocked_call_and_signals),
 	T_SLOW(code_cache_churn),
 	{ 0 }
 };
