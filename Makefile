@@ -98,7 +98,7 @@ $(BUILD)/synth/%.o: synth/templates/%.c synth/templates/template.h Makefile
 	@echo "  CC      $< (template)"
 	$(Q)$(CC) $(TCFLAGS) $(if $(filter fastc_%,$(notdir $<)),$(TFASTFLAGS)) -c $< -o $@
 
-$(BUILD)/synth/%.o: synth/templates/%.S
+$(BUILD)/synth/%.o: synth/templates/%.S synth/templates/leaf.inc
 	@mkdir -p $(@D)
 	@echo "  AS      $< (template)"
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@

@@ -14,18 +14,13 @@
  * console terminal, whose write waits for the UART and whose read waits
  * for a line. close, dup2, dup3, close_range and exec unlink the region.
  */
-#include <arch/percpu.h>
+#include "leaf.inc"
 
 	.text
 	.globl fast_direct
 	.type fast_direct, @function
 fast_direct:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
-	swapgs
-	movq %rcx, %gs:PERCPU_SCRATCH   /* the user RIP, for the frame */
-	movabs $HOLE_file, %rcx         /* the object, for the handler */
-	movq %rcx, %gs:PERCPU_DIRECT
-	movabs $HOLE_handler, %rcx      /* the handler; the frame keeps it in RCX */
-	jmp syscall_direct
+	direct_call
 	.size fast_direct, . - fast_direct
 	.section .note.GNU-stack, "", @progbits

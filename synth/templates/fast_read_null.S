@@ -12,22 +12,18 @@
  * descriptor (close, dup2/dup3, close_range, exec) unlinks it.
  * Eight instructions.
  */
+#include "leaf.inc"
+
 	.text
 	.globl fast_read_null
 	.type fast_read_null, @function
 fast_read_null:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
-	movq %rsi, %rax                 /* access_ok(buf, count) */
-	addq %rdx, %rax
-	jc 3f
-	cmpq user_top(%rip), %rax
-	ja 3f
+	leaf_access_ok 3f
 	xorl %eax, %eax                 /* end of file */
 	sysretq
 3:	movq $-14, %rax                 /* -EFAULT */
 	sysretq
-	.balign 8
-user_top:
-	.quad 0x00007ffffffff000        /* USER_TOP */
+	leaf_user_top
 	.size fast_read_null, . - fast_read_null
 	.section .note.GNU-stack, "", @progbits

@@ -15,17 +15,12 @@
  * Entry state: that of fast_entry.S, the user's registers restored by the
  * frame, RAX = the call number.
  */
-#include <arch/percpu.h>
+#include "leaf.inc"
 
 	.text
 	.globl fast_resume
 	.type fast_resume, @function
 fast_resume:
-	swapgs
-	movq %rcx, %gs:PERCPU_SCRATCH   /* the user RIP, for the frame */
-	movabs $HOLE_file, %rcx         /* the object, for the handler */
-	movq %rcx, %gs:PERCPU_DIRECT
-	movabs $HOLE_handler, %rcx      /* the handler; the frame keeps it in RCX */
-	jmp syscall_direct
+	direct_call
 	.size fast_resume, . - fast_resume
 	.section .note.GNU-stack, "", @progbits

@@ -15,31 +15,24 @@
  * Closing or re-pointing the descriptor (close, dup2/dup3, close_range,
  * exec) is the event that unlinks this region. Ten instructions.
  *
- * access_ok as one sum: buf + count must not carry and must not pass
- * USER_TOP. USER_TOP needs 47 bits, more than an immediate holds, so the
- * compare reads it from memory RIP-relative (user_top below, copied with
- * the code).
+ * access_ok as one sum (leaf_access_ok, leaf.inc).
  */
 #define MAX_RW_COUNT  0x7ffff000
+
+#include "leaf.inc"
 
 	.text
 	.globl fast_write_null
 	.type fast_write_null, @function
 fast_write_null:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
-	movq %rsi, %rax                 /* access_ok(buf, count) */
-	addq %rdx, %rax
-	jc 3f
-	cmpq user_top(%rip), %rax
-	ja 3f
+	leaf_access_ok 3f
 	movl $MAX_RW_COUNT, %eax        /* min(count, MAX_RW_COUNT) */
 	cmpq %rax, %rdx
 	cmovb %rdx, %rax
 	sysretq
 3:	movq $-14, %rax                 /* -EFAULT */
 	sysretq
-	.balign 8
-user_top:
-	.quad 0x00007ffffffff000        /* USER_TOP */
+	leaf_user_top
 	.size fast_write_null, . - fast_write_null
 	.section .note.GNU-stack, "", @progbits
