@@ -84,10 +84,10 @@ STATIC_ASSERT((int64_t)SYNTH_CACHE_BASE >> 24 == -64 && SYNTH_CACHE_SIZE == 1UL 
  * `incq counter(%rip)`. */
 #define SYNTH_GAUGE_BASE  (SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
 /* The table area: each thread with regions owns TABLE_PAGES pages of it,
- * read+write and never executable (entry table, then the per-descriptor
- * vectors), mapped when the thread gets them and unmapped and freed when
- * it exits or execs. 8,192 threads' worth; a thread that finds it full
- * stays on the generic path. */
+ * read+write and never executable: its entry table, mapped with its first
+ * region, then its per-descriptor vectors, mapped with its first
+ * descriptor region; both unmapped and freed when it exits or execs.
+ * 8,192 threads' worth; a thread that finds it full stays generic. */
 #define SYNTH_TABLE_BASE  (SYNTH_CACHE_BASE + (32UL << 20))
 #define SYNTH_TABLE_SIZE  (64UL << 20)
 #define TABLE_PAGES       2
@@ -302,27 +302,34 @@ static void table_unmap(uint64_t va, unsigned npages)
 	}
 }
 
-/* TABLE_PAGES fresh pages of the table area, every word set to fill; 0
- * when the area is full or memory is short. */
-static uint64_t table_alloc(uint64_t fill)
+/* Map a fresh page of the table area at va with its first nwords words
+ * set to fill (the rest is never read). */
+static int table_map_page(uint64_t va, uint64_t fill, unsigned nwords)
+{
+	struct page *pg = alloc_pages(0);
+	if (!pg)
+		return -ENOMEM;
+	if (kernel_map_page(va, page_to_phys(pg), KMAP_WRITE)) {
+		free_pages(pg, 0);
+		return -ENOMEM;
+	}
+	uint64_t *d = page_to_virt(pg);
+	uint64_t q = nwords;
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(fill) : "memory");
+	return 0;
+}
+
+/* A thread's slot of the table area with its first page (nwords words
+ * set to fill) mapped; 0 when the area is full or memory is short. */
+static uint64_t table_alloc(uint64_t fill, unsigned nwords)
 {
 	for (unsigned w = 0; w < NTABLES / 64; w++) {
 		if (table_bitmap[w] == ~0UL)
 			continue;
 		unsigned i = w * 64 + (unsigned)__builtin_ctzl(~table_bitmap[w]);
 		uint64_t va = table_va(i);
-		for (unsigned p = 0; p < TABLE_PAGES; p++) {
-			struct page *pg = alloc_pages(0);
-			if (!pg || kernel_map_page(va + p * PAGE_SIZE, page_to_phys(pg), KMAP_WRITE)) {
-				if (pg)
-					free_pages(pg, 0);
-				table_unmap(va, p);
-				return 0;
-			}
-			uint64_t *d = page_to_virt(pg);
-			uint64_t q = PAGE_SIZE / 8;
-			__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(fill) : "memory");
-		}
+		if (table_map_page(va, fill, nwords))
+			return 0;
 		table_bitmap[w] |= 1UL << (i % 64);
 		tables_used++;
 		return va;
@@ -519,7 +526,7 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 static bool thread_tables(struct task *t)
 {
 	uint64_t t0 = rdtsc();
-	uint64_t va = table_alloc((uint64_t)syscall_slow);
+	uint64_t va = table_alloc((uint64_t)syscall_slow, NR_SYSCALLS);
 	if (!va)
 		return false;
 	uint64_t values[HOLE_NR] = { 0 };
@@ -533,7 +540,6 @@ static bool thread_tables(struct task *t)
 	r->variant = "entry";
 	r->assumptions = ASSUME_THREAD;
 	t->fast_table = (uint64_t *)va;
-	t->synth_fdvec = (uint64_t *)(va + PAGE_SIZE);
 	link_region(r, NULL, NULL, t0);
 	t->synth_entry = r->code;
 	if (t == current)
@@ -581,6 +587,7 @@ static void unlink_region(struct region *r)
  * redirection), and because the thread that calls is the one whose
  * vector gets the region.
  */
+#define SYNTH_FD_CALLS 5                 /* read write pread64 pwrite64 lseek */
 #define NR_read     0
 #define NR_write    1
 #define NR_pread64  17
@@ -607,6 +614,12 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 	int k = fd_call_index(nr);
 	if (!t->fast_table && !thread_tables(t))
 		return NULL;
+	if (!t->synth_fdvec) {           /* the vectors: the table slot's second page */
+		uint64_t va = (uint64_t)t->fast_table + PAGE_SIZE;
+		if (table_map_page(va, (uint64_t)syscall_slow, SYNTH_FD_CALLS * SYNTH_FD_MAX))
+			return NULL;
+		t->synth_fdvec = (uint64_t *)va;
+	}
 	uint64_t *vec = t->synth_fdvec + k * SYNTH_FD_MAX;
 	if (t->fast_table[nr] == (uint64_t)syscall_slow) {    /* no switch for nr yet */
 		uint64_t t0 = rdtsc();
@@ -909,18 +922,40 @@ int synth_abandon_body(uint64_t rip)
 #define NR_gettid  186
 
 /*
- * Process constants are synthesized lazily too: the generic handler calls
- * synth_note_const after answering, and the thread's next call runs the
- * region. Eagerly, seven regions per program start cost about 8,000
- * instructions, which fork+exit and thread creation paid whether or not the
- * program ever asked (make bench measured fork+_exit+wait 10k dearer).
+ * Process constants are synthesized lazily too, at a thread's second call
+ * of each: the generic handler calls synth_note_const after answering, and
+ * the call after that runs the region. Eagerly, seven regions per program
+ * start cost about 8,000 instructions, which fork+exit and thread creation
+ * paid whether or not the program ever asked (make bench measured
+ * fork+_exit+wait 10k dearer). At the first call, every fork child paid
+ * for its tables and a region for the one gettid musl's fork makes in the
+ * child (fork+_exit+wait 3,700 dearer than synth=off); a constant asked
+ * twice is likely to be asked again.
  */
+static unsigned const_bit(int nr)
+{
+	switch (nr) {
+	case NR_getpid:  return 1u << 0;
+	case NR_gettid:  return 1u << 1;
+	case NR_getppid: return 1u << 2;
+	case NR_getuid:  return 1u << 3;
+	case NR_geteuid: return 1u << 4;
+	case NR_getgid:  return 1u << 5;
+	default:         return 1u << 6;     /* getegid */
+	}
+}
+
 void synth_note_const(int nr, uint64_t value)
 {
 	struct task *t = current;
 	if (!synth_enabled || !t->proc ||
 	    (t->fast_table && t->fast_table[nr] != (uint64_t)syscall_slow))
 		return;                          /* it has one */
+	unsigned bit = const_bit(nr);
+	if (!(t->synth_consts_seen & bit)) {
+		t->synth_consts_seen |= (uint8_t)bit;
+		return;                          /* the first call: generic only */
+	}
 	unsigned assumptions = nr == NR_getppid ? ASSUME_PARENT :
 			       (nr == NR_getpid || nr == NR_gettid) ? ASSUME_PID_FIXED : 0;
 	synthesize_const(t, nr, value, assumptions);
@@ -1211,10 +1246,11 @@ KTEST(synth_smap_sites_follow_the_cpu)
 KTEST(synth_table_area)
 {
 	unsigned used = tables_used;
-	uint64_t va = table_alloc(0x5a5a5a5a5a5a5a5aUL);
+	uint64_t va = table_alloc(0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / 8);
 	KT_CHECK(va != 0);
 	if (!va)
 		return;
+	KT_CHECK_EQ(table_map_page(va + PAGE_SIZE, 0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / 8), 0);
 	KT_CHECK(va >= SYNTH_TABLE_BASE && va + TABLE_PAGES * PAGE_SIZE <= SYNTH_TABLE_BASE + SYNTH_TABLE_SIZE);
 	KT_CHECK_EQ((uint64_t)(int64_t)(int32_t)va, va);
 	for (unsigned p = 0; p < TABLE_PAGES; p++) {
@@ -1231,7 +1267,7 @@ KTEST(synth_table_area)
 	uint64_t saved[NTABLES / 64];
 	memcpy(saved, table_bitmap, sizeof saved);
 	memset(table_bitmap, 0xff, sizeof table_bitmap);
-	KT_CHECK_EQ(table_alloc(0), 0);
+	KT_CHECK_EQ(table_alloc(0, 1), 0);
 	memcpy(table_bitmap, saved, sizeof saved);
 }
 

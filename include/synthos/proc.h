@@ -50,6 +50,7 @@ struct task {
 	uint64_t synth_entry;
 	uint64_t *fast_table;
 	uint64_t *synth_fdvec;
+	uint8_t synth_consts_seen;       /* process constants asked once (synth_note_const) */
 	struct list_head synth_list;     /* regions it owns (synth.c) */
 
 	int tid;
