@@ -1,10 +1,12 @@
 /*
  * arch/percpu.h - per-CPU data, reached through GS in kernel mode.
  *
- * In kernel mode MSR_GS_BASE points at this CPU's struct percpu and
- * MSR_KERNEL_GS_BASE holds the user's GS base; every entry from user mode
- * (syscall, interrupt, exception) does swapgs first and every return does it
- * last. The assembly reads fields by offset: keep PERCPU_* in step.
+ * In kernel C code MSR_GS_BASE points at this CPU's struct percpu and
+ * MSR_KERNEL_GS_BASE holds the user's GS base: every entry from user mode
+ * into C (the generic syscall path, interrupts, exceptions) does swapgs
+ * first and every return does it last. Synthesized code runs on the user's
+ * GS and reads no per-CPU data (see arch/x86_64/entry_syscall.S). The
+ * assembly reads fields by offset: keep PERCPU_* in step.
  */
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
