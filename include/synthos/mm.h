@@ -103,7 +103,10 @@ int mm_handle_fault(uint64_t addr, bool write, bool exec);
 /* ---- page tables (arch/x86_64/pgtable.c) ---- */
 uint64_t *pgtable_new_user(void);               /* lower half empty, upper half the kernel's */
 void pgtable_free_user(uint64_t *pml4);         /* frees the lower-half tables, not the pages */
-uint64_t *pgtable_pte(uint64_t *pml4, uint64_t va, bool alloc);   /* 4 KiB leaf entry or NULL */
+/* The 4 KiB leaf entry or NULL. Only an entry got with alloc = true may be
+ * made present (the walks skip stretches of a table nobody asked to fill);
+ * one got without it may be changed or cleared if present. */
+uint64_t *pgtable_pte(uint64_t *pml4, uint64_t va, bool alloc);
 uint64_t pgtable_make_pte(uint64_t pa, unsigned prot, bool writable);
 uint64_t pgtable_pte_phys(uint64_t pte);
 bool pgtable_pte_present(uint64_t pte);
@@ -113,6 +116,11 @@ void pgtable_flush_all(uint64_t *pml4);
 /* Calls fn for each present leaf in [start, end). */
 void pgtable_walk(uint64_t *pml4, uint64_t start, uint64_t end,
 		  void (*fn)(uint64_t va, uint64_t *pte, void *ctx), void *ctx);
+/* fork: calls fn for each present leaf of src in [start, end) with the
+ * entry of dst for the same address, making dst's tables on the way (only
+ * where src has a table). 0, or -ENOMEM if a table could not be made. */
+int pgtable_copy_range(uint64_t *src, uint64_t *dst, uint64_t start, uint64_t end,
+		       void (*fn)(uint64_t va, uint64_t *spte, uint64_t *dpte, void *ctx), void *ctx);
 uint64_t kernel_pml4_phys(void);
 
 #endif

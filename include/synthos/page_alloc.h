@@ -74,7 +74,11 @@ struct page {
 	uint32_t pad2_;
 	struct list_head lru;           /* PG_buddy: free list; slab head: partial list */
 	struct kmem_cache *slab_cache;  /* PG_slab: owning cache (every page of a slab) */
-	void *freelist;                 /* slab head: first free object, NULL if full */
+	union {
+		void *freelist;         /* slab head: first free object, NULL if full */
+		uint64_t pt_used;       /* an upper-level user page table (arch pgtable.c):
+					   bit k set if entries 8k..8k+7 may be present */
+	};
 };
 
 STATIC_ASSERT(sizeof(struct page) <= 64, "struct page must stay small");

@@ -387,27 +387,22 @@ int mm_copy_to(struct mm *mm, uint64_t uaddr, const void *src, size_t n)
 
 struct fork_ctx {
 	struct mm *child;
-	struct vma *vma;
-	int err;
+	bool cow;                       /* a private area: writable pages become copy-on-write */
+	uint64_t prot;
 };
 
-static void fork_pte(uint64_t va, uint64_t *pte, void *arg)
+static void fork_pte(uint64_t va, uint64_t *spte, uint64_t *dpte, void *arg)
 {
+	(void)va;
 	struct fork_ctx *c = arg;
-	if (c->err)
-		return;
-	uint64_t *cpte = pgtable_pte(c->child->pml4, va, true);
-	if (!cpte) {
-		c->err = -ENOMEM;
-		return;
-	}
-	struct page *pg = phys_to_page(pgtable_pte_phys(*pte));
-	bool shared = (c->vma->flags & MAP_TYPE) == MAP_SHARED;
-	if (!shared && pgtable_pte_writable(*pte)) {
+	uint64_t e = *spte;
+	struct page *pg = phys_to_page(pgtable_pte_phys(e));
+	if (c->cow && pgtable_pte_writable(e)) {
 		/* Both sides read-only until one writes. */
-		*pte = pgtable_make_pte(pgtable_pte_phys(*pte), c->vma->prot, false);
+		e = pgtable_make_pte(pgtable_pte_phys(e), c->prot, false);
+		*spte = e;
 	}
-	*cpte = *pte;
+	*dpte = e;
 	if (pg)
 		page_ref_get(pg);
 	c->child->rss_pages++;
@@ -437,9 +432,8 @@ struct mm *mm_fork(struct mm *parent)
 		if (n->file)
 			file_get(n->file);
 		list_add_tail(&n->link, &mm->vmas);
-		struct fork_ctx c = { mm, v, 0 };
-		pgtable_walk(parent->pml4, v->start, v->end, fork_pte, &c);
-		if (c.err)
+		struct fork_ctx c = { mm, (v->flags & MAP_TYPE) != MAP_SHARED, v->prot };
+		if (pgtable_copy_range(parent->pml4, mm->pml4, v->start, v->end, fork_pte, &c))
 			goto fail;
 	}
 	/* The parent's writable PTEs just became read-only. */
@@ -451,17 +445,30 @@ fail:
 	return NULL;
 }
 
+static void release_pte(uint64_t va, uint64_t *pte, void *ctx)
+{
+	(void)va;
+	(void)ctx;
+	struct page *pg = phys_to_page(pgtable_pte_phys(*pte));
+	if (pg)
+		page_ref_put(pg);
+}
+
 void mm_put(struct mm *mm)
 {
 	if (--mm->refcount > 0)
 		return;
+	/* Present entries lie only inside areas. The tables go as a whole
+	 * afterwards, so the entries need neither clearing nor flushing one by
+	 * one: the address space is not live (exit and exec left it first). */
 	struct list_head *pos, *tmp;
 	list_for_each_safe(pos, tmp, &mm->vmas) {
 		struct vma *v = list_entry(pos, struct vma, link);
-		unmap_pages(mm, v->start, v->end);
+		pgtable_walk(mm->pml4, v->start, v->end, release_pte, NULL);
 		list_del(&v->link);
 		vma_free(v);
 	}
+	pgtable_flush_all(mm->pml4);
 	pgtable_free_user(mm->pml4);
 	kfree(mm);
 }
