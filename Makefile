@@ -104,6 +104,7 @@ $(BUILD)/synth/%.o: synth/templates/%.S synth/templates/leaf.inc
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/tools/stencil: tools/stencil.c
+	@tools/deps.sh build
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) -O2 -Wall -Wextra -Werror -o $@ $< -lelf

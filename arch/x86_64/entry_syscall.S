@@ -11,8 +11,9 @@
  * kernel stack and builds the same struct trap_frame an interrupt builds
  * (vector = VEC_SYSCALL, error_code = the call number, Linux's orig_rax),
  * so that signal delivery, execve and sigreturn see one frame layout.
- * syscall_dispatch() makes the one indexed call through the thread's
- * handler table and does the exit work.
+ * The entry then makes the one indexed call through the thread's
+ * handler table (struct task.vtable), and exit_to_user_mode() does the
+ * exit work.
  *
  * GS: synthesized code runs on the user's GS and uses no per-CPU data,
  * except direct calls, which swapgs to build the generic frame. An
@@ -32,6 +33,8 @@
 #define USER_CS 0x33        /* arch/gdt.h */
 #define USER_DS 0x2b
 #define VEC_SYSCALL 0x100
+#define NR_SYSCALLS 512     /* synthos/syscall.h */
+#define ENOSYS 38
 
 /*
  * A system call's struct trap_frame on the thread's kernel stack: the
@@ -67,8 +70,23 @@ syscall_slow:
 	swapgs
 	syscall_frame %rcx
 	sti
+	/*
+	 * The dispatch: current->regs = the frame, then one indexed call
+	 * through the thread's handler table. The arguments are still in
+	 * the registers the user put them in (the frame only pushed them),
+	 * but for the 4th, which the C ABI wants in RCX. RBX was saved in
+	 * the frame, and C calls keep it.
+	 */
+	movq %gs:PERCPU_CURRENT, %rbx
+	movq %rsp, TASK_REGS(%rbx)
+	cmpq $NR_SYSCALLS, %rax
+	jae 2f
+	movq %r10, %rcx
+	movq TASK_VTABLE(%rbx), %r11
+	call *(%r11,%rax,8)
+1:	movq %rax, TF_RAX(%rsp)
 	movq %rsp, %rdi
-	call syscall_dispatch
+	call exit_to_user_mode
 	/* fall through */
 
 	.globl return_to_user
@@ -78,6 +96,9 @@ return_to_user:
 	addq $16, %rsp
 	swapgs
 	iretq
+
+2:	movq $-ENOSYS, %rax             /* no such call */
+	jmp 1b
 
 /*
  * A synthesized direct call (synth/templates/fast_direct.S): the generic

@@ -2,16 +2,18 @@
  * syscall.c - system-call dispatch and the work done on every way back to
  * user mode.
  *
- * syscall_dispatch() is the whole generic path: one indexed call through
- * the running thread's vector table (struct task.vtable, Synthesis's TTE).
- * The table starts as the generic one (syscall_table); the synthesizer will
- * give threads their own tables whose entries point at synthesized code.
+ * The generic path (syscall_slow, entry_syscall.S) makes one indexed call
+ * through the running thread's handler table (struct task.vtable,
+ * syscall_table for every thread) and then calls exit_to_user_mode().
+ * Synthesized code is reached before it, through the thread's own entry
+ * and entry table (synth/synth.c).
  * Slots no kernel file implements hold sys_ni_syscall, which answers
  * -ENOSYS and logs the call's name once (at debug level: loglevel=7 shows
  * it on the console; the kernel log ring always has it).
  *
  * exit_to_user_mode() runs with interrupts on before every return to user
- * mode: reschedule if the tick asked for it, deliver pending signals.
+ * mode: reschedule if the tick asked for it, deliver pending signals. Its
+ * fast check is a single branch; the work itself is out of line.
  */
 #include <synthos/console.h>
 #include <synthos/devices.h>
@@ -22,6 +24,7 @@
 #include <synthos/syscall.h>
 #include <synthos/errno.h>
 #include <arch/cpu.h>
+#include <arch/entry_regs.h>
 #include <arch/gdt.h>
 #include <arch/interrupts.h>
 #include <arch/percpu.h>
@@ -39,6 +42,10 @@ STATIC_ASSERT(__builtin_offsetof(struct percpu, cur) == PERCPU_CURRENT, "percpu 
 STATIC_ASSERT(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, lstar) == PERCPU_LSTAR, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, direct) == PERCPU_DIRECT, "percpu layout");
+STATIC_ASSERT(__builtin_offsetof(struct trap_frame, rax) == TF_RAX, "trap frame layout");
+STATIC_ASSERT(__builtin_offsetof(struct task, vtable) == TASK_VTABLE, "task layout");
+STATIC_ASSERT(__builtin_offsetof(struct task, regs) == TASK_REGS, "task layout");
+STATIC_ASSERT(NR_SYSCALLS == 512 && ENOSYS == 38, "entry_syscall.S constants");
 
 void percpu_init(void)
 {
@@ -99,9 +106,31 @@ void arch_set_syscall_entry(uint64_t entry)
 	}
 }
 
-void exit_to_user_mode(struct trap_frame *f)
+/*
+ * Is there work before this return to user mode? The common answer is
+ * no, and it is asked on the way out of every generic system call and
+ * trap, so it is one run of loads and ORs with one branch: the loop below
+ * asks the same questions again, one at a time, when it says yes. Every
+ * condition the loop acts on must be here.
+ */
+static inline bool exit_work_pending(const struct task *t, const struct trap_frame *f)
 {
-	struct task *t = current;
+	const struct proc *p = t->proc;
+	bool signals = p && (((READ_ONCE(t->pending) | READ_ONCE(p->shared_pending)) &
+			      ~READ_ONCE(t->blocked)) | READ_ONCE(p->stop_signal));
+	/* Wider than the loop's tests, never narrower: input waiting even
+	 * if the kernel has claimed the console, a restart code in RAX even
+	 * if this is not a system call's frame. */
+	bool input = __atomic_load_n(&console_rxq.r.prod.tail, __ATOMIC_RELAXED) !=
+		     __atomic_load_n(&console_rxq.r.cons.tail, __ATOMIC_RELAXED);
+	bool restart = f->rax - (uint64_t)-ERESTARTNOHAND <= (uint64_t)(ERESTARTNOHAND - ERESTARTSYS);
+	return t->exit_now | t->need_resched | t->restore_blocked | synth_retired_pending |
+	       input | signals | restart;
+}
+
+static __attribute__((noinline)) void exit_to_user_mode_work(struct task *t,
+							     struct trap_frame *f)
+{
 	for (;;) {
 		if (t->exit_now)
 			do_exit_thread(0);
@@ -125,17 +154,11 @@ void exit_to_user_mode(struct trap_frame *f)
 	}
 }
 
-void syscall_dispatch(struct trap_frame *f)
+void exit_to_user_mode(struct trap_frame *f)
 {
 	struct task *t = current;
-	uint64_t nr = f->rax;
-
-	t->regs = f;
-	if (likely(nr < NR_SYSCALLS))
-		f->rax = (uint64_t)t->vtable[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-	else
-		f->rax = (uint64_t)-ENOSYS;
-	exit_to_user_mode(f);
+	if (unlikely(exit_work_pending(t, f)))
+		exit_to_user_mode_work(t, f);
 }
 
 /*

@@ -42,7 +42,10 @@ struct task {
 	/* Context switch (arch/x86_64/switch.S) reads these two: keep them first. */
 	uint64_t ksp;                    /* saved kernel RSP while switched out */
 	uint64_t kstack_top;             /* top of the guarded kernel stack */
+	/* The generic system-call entry (arch/x86_64/entry_syscall.S) reads
+	 * these two by offset (TASK_VTABLE, TASK_REGS in arch/entry_regs.h). */
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
+	struct trap_frame *regs;         /* user registers at the last kernel entry */
 	/* Synthesized dispatch (synth/synth.c), all NULL/0 until the thread's
 	 * first region: its entry (MSR_LSTAR while it runs), the entry table
 	 * that entry jumps through, and the per-descriptor vectors of the
@@ -72,7 +75,6 @@ struct task {
 	struct sigaltstack_k altstack;   /* own */
 
 	/* User-visible thread state. */
-	struct trap_frame *regs;         /* user registers at the last kernel entry */
 	uint64_t fs_base;                /* own (arch_prctl / CLONE_SETTLS) */
 	uint64_t gs_base;                /* own (arch_prctl ARCH_SET_GS) */
 	bool user;                       /* has a user context (not a kernel thread) */

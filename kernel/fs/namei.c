@@ -78,8 +78,10 @@ static inline bool nc_stable(const struct inode *ino)
  * are of aligned words, which never cross a page and so never fault past
  * the string's end, and the bytes past the NUL are masked off. (The hash
  * depends on the string's alignment as well, harmlessly: the paths from
- * getname are always 8-aligned.) Returns 0 for a path longer than
- * NC_NAME, which is not cached, and for "".
+ * getname are always 8-aligned.) Returns 0 for a path an entry cannot
+ * hold with its NUL (NC_NAME bytes or more), which is not cached, and for
+ * "". (It once let lengths up to NC_NAME + 7 through: the fill then wrote
+ * past the entry. KTEST name_cache_hash_lengths.)
  */
 #define NC_ONES  0x0101010101010101ULL
 #define NC_HIGHS 0x8080808080808080ULL
@@ -107,10 +109,12 @@ static inline size_t nc_hash(const char *path, uint64_t *hash)
 			}
 			h = (h ^ x) * 0xff51afd7ed558ccdULL;
 			n += 8;
-			if (n > NC_NAME)
+			if (n >= NC_NAME)
 				return 0;
 			x = *++wp;
 		}
+		if (n >= NC_NAME)
+			return 0;
 		*hash = h ^ (h >> 29);
 		return n;
 	}
@@ -128,12 +132,14 @@ static inline size_t nc_hash(const char *path, uint64_t *hash)
 		}
 		h = (h ^ (x & keep)) * 0xff51afd7ed558ccdULL;
 		n += 8 - off;
-		if (n > NC_NAME)
+		if (n >= NC_NAME)
 			return 0;
 		off = 0;
 		keep = ~0ULL;
 		x = *++wp;
 	}
+	if (n >= NC_NAME)
+		return 0;
 	*hash = h ^ (h >> 29);
 	return n;
 }
@@ -457,6 +463,31 @@ static int walk_uncached(struct walk *w, struct inode *base, const char *path, u
 	return err;
 }
 
+/*
+ * The last entry the cache answered with or filled, tried before any
+ * hashing: a program that opens or stats one path over and over pays a
+ * compare of a few words. The entry's name is kept zero past its NUL, so
+ * whole words compare up to the one holding the NUL, and there the path's
+ * bytes past its NUL are masked off. Aligned paths only (getname's always
+ * are); aligned loads never cross a page, as in nc_hash. A memo is only a
+ * pointer into the table: whatever the entry holds now is checked as a
+ * hashed hit is (generation, start, root, name).
+ */
+static struct nc_entry *nc_memo;
+
+static inline bool nc_memo_name_eq(const struct nc_entry *e, const char *path)
+{
+	if ((uintptr_t)path & 7)
+		return false;
+	const uint64_t *a = (const uint64_t *)path, *b = (const uint64_t *)e->name;
+	size_t last = e->len / 8;               /* the word holding the NUL */
+	for (size_t i = 0; i < last; i++)
+		if (a[i] != b[i])
+			return false;
+	uint64_t upto_nul = ~0ULL >> (56 - 8 * (e->len % 8));
+	return (a[last] & upto_nul) == b[last];
+}
+
 /* A miss: the walk, then the result into the cache if it may go there. */
 static __attribute__((noinline)) int
 walk_and_fill(struct walk *w, struct inode *base, const char *path, unsigned flags,
@@ -475,6 +506,8 @@ walk_and_fill(struct walk *w, struct inode *base, const char *path, unsigned fla
 		e->res = *res;
 		e->len = len;
 		memcpy(e->name, path, len);
+		memset(e->name + len, 0, NC_NAME - len);    /* for nc_memo_name_eq */
+		nc_memo = e;
 	}
 	return err;
 }
@@ -487,10 +520,18 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 	size_t len = 0;
 
 	if (nc_stable(start)) {
+		e = nc_memo;
+		if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
+		    nc_memo_name_eq(e, path) &&
+		    (!(flags & LOOKUP_DIRECTORY) || S_ISDIR(e->res->mode))) {
+			*res = iget(e->res);
+			return 0;
+		}
 		e = nc_slot(path, start, w->root, &len);
 		if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
 		    e->len == len && name_eq(e->name, path, len) &&
 		    (!(flags & LOOKUP_DIRECTORY) || S_ISDIR(e->res->mode))) {
+			nc_memo = e;
 			*res = iget(e->res);
 			return 0;
 		}
@@ -763,4 +804,87 @@ static int dir_path(struct inode *ino, char *buf, size_t size)
 		memcpy(buf, tmp + pos, len + 1);
 	kfree(tmp);
 	return err ? err : (int)len;
+}
+
+/* ---- self-tests --------------------------------------------------------- */
+#include <synthos/ktest.h>
+
+/* nc_hash takes a path into the cache only if an entry can hold it with
+ * its NUL, at every alignment: it once returned lengths up to
+ * NC_NAME + 7, and the fill wrote past the entry (into the next one, or
+ * past the table into name_cache_gen). */
+KTEST(name_cache_hash_lengths)
+{
+	char *buf = kmalloc(256);
+	KT_CHECK(buf != NULL);
+	for (unsigned off = 0; off < 8; off++) {
+		for (size_t len = 0; len < 100; len++) {
+			memset(buf, 0x5a, 256);
+			memset(buf + off, 'p', len);
+			buf[off + len] = '\0';
+			uint64_t h;
+			size_t n = nc_hash(buf + off, &h);
+			KT_CHECK(n == 0 || (n == len && n < NC_NAME));
+			KT_CHECK(len == 0 || len >= NC_NAME || n == len);
+		}
+	}
+	kfree(buf);
+}
+
+/* The memo answers only for the very string it holds: prefixes, longer
+ * strings, a byte changed in the last word, garbage past the NUL, and a
+ * namespace change in between. */
+static void strlcpy_kt(char *dst, const char *src)
+{
+	memcpy(dst, src, strlen(src) + 1);      /* the bytes after it stay 'x' */
+}
+
+static int nc_lookup(const char *path, struct inode **res)
+{
+	struct walk w;
+	walk_init(&w);
+	return walk_path(&w, NULL, path, 0, res);
+}
+
+KTEST(name_cache_memo)
+{
+	char *p = kmalloc(PATH_MAX);             /* 8-aligned, like getname's */
+	struct inode *a, *b;
+	KT_CHECK(p != NULL);
+	KT_CHECK_EQ(vfs_mkdir("/tmp/kt_memo", 0755), 0);
+	KT_CHECK_EQ(vfs_mkdir("/tmp/kt_memo/dir1", 0755), 0);
+	KT_CHECK_EQ(vfs_mkdir("/tmp/kt_memo/dir2", 0755), 0);
+
+	memset(p, 'x', PATH_MAX);
+	strlcpy_kt(p, "/tmp/kt_memo/dir1");
+	KT_CHECK_EQ(nc_lookup(p, &a), 0);
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);        /* the memo's answer */
+	KT_CHECK(a == b);
+	iput(b);
+	strlcpy_kt(p, "/tmp/kt_memo/dir2");          /* differs in the last word */
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);
+	KT_CHECK(a != b);
+	iput(b);
+	strlcpy_kt(p, "/tmp/kt_memo/dir1");
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);
+	KT_CHECK(a == b);
+	iput(b);
+	strlcpy_kt(p, "/tmp/kt_memo/dir");           /* a prefix */
+	KT_CHECK_EQ(nc_lookup(p, &b), -ENOENT);
+	strlcpy_kt(p, "/tmp/kt_memo/dir1");
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);
+	iput(b);
+	strlcpy_kt(p, "/tmp/kt_memo/dir1/");         /* longer: a trailing slash */
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);
+	KT_CHECK(a == b);
+	iput(b);
+	strlcpy_kt(p, "/tmp/kt_memo/dir1");
+	KT_CHECK_EQ(nc_lookup(p, &b), 0);
+	iput(b);
+	KT_CHECK_EQ(vfs_rmdir("/tmp/kt_memo/dir1"), 0);   /* a bump */
+	KT_CHECK_EQ(nc_lookup(p, &b), -ENOENT);
+	iput(a);
+	KT_CHECK_EQ(vfs_rmdir("/tmp/kt_memo/dir2"), 0);
+	KT_CHECK_EQ(vfs_rmdir("/tmp/kt_memo"), 0);
+	kfree(p);
 }

@@ -6,6 +6,11 @@
 #ifndef ARCH_ENTRY_REGS_H
 #define ARCH_ENTRY_REGS_H
 
+/* Offsets the generic system-call entry uses (checked in syscall.c). */
+#define TF_RAX       112                /* struct trap_frame: rax */
+#define TASK_VTABLE  16                 /* struct task: vtable */
+#define TASK_REGS    24                 /* struct task: regs */
+
 #ifdef __ASSEMBLY__
 	.macro push_regs
 	pushq %rax
