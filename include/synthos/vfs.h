@@ -393,6 +393,8 @@ struct inode *anon_inode_new(uint32_t mode);
 struct file *file_alloc(struct inode *ino, const struct file_ops *ops, unsigned flags);
 /* Open ino as open(2) would (devices, FIFOs, O_TRUNC, O_PATH, EISDIR). */
 int vfs_open_inode(struct inode *ino, int flags, struct file **res);
+/* The same, consuming the caller's reference to ino (kept by the file). */
+int vfs_open_inode_take(struct inode *ino, int flags, struct file **res);
 
 /* A new super_block (refs 0, a fresh anonymous st_dev); the caller sets root. */
 struct super_block *sb_alloc(const struct super_ops *ops, uint64_t magic);

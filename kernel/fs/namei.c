@@ -512,21 +512,16 @@ walk_and_fill(struct walk *w, struct inode *base, const char *path, unsigned fla
 	return err;
 }
 
-int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
-	      struct inode **res)
+/* A walk the memo could not answer: one probe of the table, else the
+ * walk proper. */
+static __attribute__((noinline)) int
+walk_path_probe(struct walk *w, struct inode *base, const char *path, unsigned flags,
+		struct inode **res, struct inode *start)
 {
-	struct inode *start = *path == '/' ? w->root : base ? base : cur_cwd();
 	struct nc_entry *e = NULL;
 	size_t len = 0;
 
 	if (nc_stable(start)) {
-		e = nc_memo;
-		if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
-		    nc_memo_name_eq(e, path) &&
-		    (!(flags & LOOKUP_DIRECTORY) || S_ISDIR(e->res->mode))) {
-			*res = iget(e->res);
-			return 0;
-		}
 		e = nc_slot(path, start, w->root, &len);
 		if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
 		    e->len == len && name_eq(e->name, path, len) &&
@@ -537,6 +532,22 @@ int walk_path(struct walk *w, struct inode *base, const char *path, unsigned fla
 		}
 	}
 	return walk_and_fill(w, base, path, flags, res, start, e, len);
+}
+
+/* The memo first, with nothing to save or restore; the rest out of line. */
+int walk_path(struct walk *w, struct inode *base, const char *path, unsigned flags,
+	      struct inode **res)
+{
+	struct inode *start = *path == '/' ? w->root : base ? base : cur_cwd();
+	struct nc_entry *e = nc_memo;
+
+	if (e && e->gen == name_cache_gen && e->start == start && e->root == w->root &&
+	    nc_stable(start) && nc_memo_name_eq(e, path) &&
+	    (!(flags & LOOKUP_DIRECTORY) || S_ISDIR(e->res->mode))) {
+		*res = iget(e->res);
+		return 0;
+	}
+	return walk_path_probe(w, base, path, flags, res, start);
 }
 
 int walk_parent(struct walk *w, struct inode *base, const char *path, struct nameparent *np)

@@ -137,7 +137,7 @@ openat_inline(int dirfd, const char *path, int flags, uint32_t mode, struct file
 	else if (S_ISLNK(ino->mode) && !(flags & O_PATH))
 		err = -ELOOP;
 	else
-		err = vfs_open_inode(ino, flags, res);
+		return vfs_open_inode_take(ino, flags, res);    /* the file keeps the walk's reference */
 	iput(ino);
 	return err;
 }

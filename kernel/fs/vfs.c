@@ -245,15 +245,17 @@ static const struct file_ops *chrdev_find(uint64_t rdev)
 /* O_PATH descriptors can be fstat'ed, used as dirfd, dup'ed and closed. */
 static const struct file_ops path_fops;
 
-int vfs_open_inode(struct inode *ino, int flags, struct file **res)
+/* vfs_open_inode, consuming the caller's reference to ino either way: the
+ * open file keeps it. open(2) hands over the walk's reference this way
+ * instead of taking a second one and dropping the first. */
+int vfs_open_inode_take(struct inode *ino, int flags, struct file **res)
 {
 	unsigned acc = flags & O_ACCMODE;
 	struct file *f;
 	int err = 0;
 
 	if (flags & O_PATH) {
-		f = file_alloc(inode_get(ino), &path_fops,
-			       flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
+		f = file_alloc(ino, &path_fops, flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
 		if (!f) {
 			inode_put(ino);
 			return -ENOMEM;
@@ -261,10 +263,14 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 		*res = f;
 		return 0;
 	}
-	if (S_ISLNK(ino->mode))
-		return -ELOOP;
-	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
-		return -EISDIR;
+	if (S_ISLNK(ino->mode)) {
+		err = -ELOOP;
+		goto put;
+	}
+	if (S_ISDIR(ino->mode) && (acc != O_RDONLY || (flags & O_TRUNC))) {
+		err = -EISDIR;
+		goto put;
+	}
 
 	const struct file_ops *ops = ino->fops;
 	switch (ino->mode & S_IFMT) {
@@ -272,33 +278,38 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 		ops = ino->cdev_ops;
 		if (unlikely(!ops)) {
 			ops = chrdev_find(ino->rdev);
-			if (!ops)
-				return -ENXIO;
+			if (!ops) {
+				err = -ENXIO;
+				goto put;
+			}
 			ino->cdev_ops = ops;
 		}
 		break;
 	case S_IFBLK:
 	case S_IFSOCK:
-		return -ENXIO;
+		err = -ENXIO;
+		goto put;
 	case S_IFIFO:
-		if (!fifo_open)
-			return -ENXIO;
+		if (!fifo_open) {
+			err = -ENXIO;
+			goto put;
+		}
 		ops = NULL;
 		break;
 	}
 	/* As Linux on 64-bit, every open file is O_LARGEFILE (F_GETFL shows it). */
-	f = new_file(iget(ino), ops,
+	f = new_file(ino, ops,
 		     (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE);
 	if (!f) {
-		iput(ino);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto put;
 	}
 	if (S_ISFIFO(ino->mode))
 		err = fifo_open(ino, f);
 	else if (f->ops->open)
 		err = f->ops->open(ino, f);
 	if (err) {
-		file_discard(f);
+		file_discard(f);        /* drops the file's reference, ours */
 		return err;
 	}
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode)) {
@@ -310,6 +321,14 @@ int vfs_open_inode(struct inode *ino, int flags, struct file **res)
 	}
 	*res = f;
 	return 0;
+put:
+	iput(ino);
+	return err;
+}
+
+int vfs_open_inode(struct inode *ino, int flags, struct file **res)
+{
+	return vfs_open_inode_take(iget(ino), flags, res);
 }
 
 struct file *vfs_open(const char *path, int flags, int mode, int *err)
