@@ -30,7 +30,7 @@ enum hole_id {
 	HOLE_body,              /* fastc_frame: the body it calls (frame + size) */
 	HOLE_fdvec,             /* fast_fd: the thread's per-descriptor vector */
 	HOLE_table,             /* fast_entry: the thread's entry table */
-	HOLE_kstack,            /* fast_frame: the thread's kernel-stack top */
+	HOLE_kstack,            /* fast_frame, fast_read_zero: the thread's kernel-stack top */
 	HOLE_nr,                /* fast_frame: the system call the region serves */
 	HOLE_fallback,          /* fast_frame: where a fallback goes (syscall_slow, fast_resume) */
 	HOLE_pipe,              /* fastc_pipe_*: the pipe */

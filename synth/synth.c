@@ -136,6 +136,9 @@ struct region {
 	struct fdtable *fdtable;         /* ASSUME_FD_FILE: whose descriptor */
 	int fd;
 	struct pipe *pipe;               /* pipe regions: counted in pipe->synth_regions */
+	bool stack_leaf;                 /* a leaf that may fault on user memory, on the
+					  * kernel stack (fast_read_zero.S): all of it
+					  * counts as body, with three slots to restore */
 	bool *abort_unlock;              /* a lock the body holds, dropped if it faults */
 	unsigned aborts;                 /* faults in its body sent to the generic path */
 	struct list_head link;           /* all regions, or the retired list */
@@ -640,6 +643,7 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 struct fd_choice {
 	const struct stencil *st;
 	bool framed;                      /* a C body under fast_frame */
+	bool stack_leaf;                  /* a leaf that moves to the kernel stack */
 	const char *variant;
 	unsigned assumptions;
 	struct pipe *pipe;
@@ -735,9 +739,9 @@ static bool choose(struct fd_choice *c, struct file *f, int nr)
 		return true;
 	}
 	if (S_ISCHR(ino->mode) && ino->rdev == MKDEV(1, 5) && nr == NR_read && file_readable(f)) {
-		c->st = &stencil_fastc_zero_read;
-		c->framed = true;
-		c->variant = "c";
+		c->st = &stencil_fast_read_zero;
+		c->stack_leaf = true;
+		c->variant = "stack-leaf";
 		c->assumptions = ASSUME_FD_FILE;
 		return true;
 	}
@@ -785,6 +789,7 @@ static void synthesize_fd(struct task *t, int nr, int fd, const struct fd_choice
 		return;
 	}
 	r->kind = RK_FD;
+	r->stack_leaf = c->stack_leaf;
 	r->variant = c->variant;
 	r->assumptions = c->assumptions;
 	r->fdtable = t->proc->files;
@@ -883,7 +888,8 @@ static struct region *body_at(uint64_t rip)
 	struct list_head *pos;
 	list_for_each(pos, &regions) {
 		struct region *r = list_entry(pos, struct region, link);
-		if (r->body_off && rip >= r->code + r->body_off && rip < r->code + r->size)
+		if ((r->body_off || r->stack_leaf) && rip >= r->code + r->body_off &&
+		    rip < r->code + r->size)
 			return r;
 	}
 	return NULL;
@@ -899,9 +905,11 @@ bool synth_body_at(uint64_t rip)
  * not repair it (no mapping, no permission): the fault handler abandons
  * the body and resumes at synth_fast_abort, which restores the frame and
  * takes the generic path, where the same access gives EFAULT the generic
- * way. Drop the lock the body may hold (the mp pipe variant) first.
+ * way. Drop the lock the body may hold (the mp pipe variant) first. A
+ * stack leaf parked three slots, not fast_frame's five: *slots says which,
+ * and the handler resumes at synth_leaf_abort for it.
  */
-int synth_abandon_body(uint64_t rip)
+int synth_abandon_body(uint64_t rip, int *slots)
 {
 	struct region *r = body_at(rip);
 	if (!r)
@@ -909,6 +917,7 @@ int synth_abandon_body(uint64_t rip)
 	if (r->abort_unlock)
 		__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
 	r->aborts++;
+	*slots = r->stack_leaf ? 3 : 5;
 	return r->nr;
 }
 
@@ -1278,7 +1287,7 @@ KTEST(synth_frame_calls_its_body)
 	values[HOLE_value] = 3;
 	if (!region_cache)                    /* ktest boots skip synth_init */
 		region_cache = kmem_cache_create("synth_region", sizeof(struct region), 8);
-	struct region *r = region_make(current, 0, &stencil_fastc_zero_read, true, values, true);
+	struct region *r = region_make(current, 8, &stencil_fastc_ramfs_lseek, true, values, false);
 	KT_CHECK(r != NULL);
 	if (!r)
 		return;
@@ -1294,7 +1303,7 @@ KTEST(synth_frame_calls_its_body)
 			break;
 		}
 	KT_CHECK(found);
-	KT_CHECK_EQ(memcmp(c + r->body_off, stencil_fastc_zero_read.code, 2), 0);
+	KT_CHECK_EQ(memcmp(c + r->body_off, stencil_fastc_ramfs_lseek.code, 2), 0);
 	cache_free(r->code, r->size);
 	kmem_cache_free(region_cache, r);
 }

@@ -118,15 +118,19 @@ syscall_direct:
 /*
  * A synthesized fast body's user access faulted beyond repair (see
  * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's five
- * slots at the kernel stack top, RAX to the call number, and clears AC).
+ * slots at the kernel stack top -- a stack leaf's three, entering at
+ * synth_leaf_abort -- RAX to the call number, and clears AC).
  * The trap left GS the kernel's (this RIP is not in the code cache) and
  * interrupts off. Restore the user registers the frame saved, give GS
  * back, and run the call on the generic path.
  */
-	.globl synth_fast_abort
+	.globl synth_fast_abort, synth_leaf_abort
 synth_fast_abort:
 	popq %rdx
 	popq %rsi
+	/* A stack leaf (synth/templates/fast_read_zero.S) parked the top
+	 * three slots only, and left RSI and RDX the user's. */
+synth_leaf_abort:
 	popq %rdi
 	popq %rcx
 	popq %rsp

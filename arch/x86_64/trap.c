@@ -135,6 +135,7 @@ static void user_exception(struct trap_frame *f, unsigned vec)
 }
 
 void synth_fast_abort(void);            /* entry_syscall.S */
+void synth_leaf_abort(void);
 
 /*
  * Page fault in kernel mode: a user access from usercopy.S, one from a
@@ -159,9 +160,11 @@ static bool kernel_fault_fixup(struct trap_frame *f)
 	    mm_handle_fault(cr2, true, false) == 0)
 		return true;                    /* copy-on-write: retry */
 	if (body) {
-		f->rax = (uint64_t)synth_abandon_body(f->rip);  /* drops a lock it holds */
-		fixup = (uint64_t)synth_fast_abort;
-		f->rsp = this_cpu_kernel_rsp() - 5 * 8;     /* fast_frame's five slots */
+		int slots = 5;
+		f->rax = (uint64_t)synth_abandon_body(f->rip, &slots);  /* drops a lock it holds */
+		/* fast_frame's five slots, or a stack leaf's top three */
+		fixup = slots == 5 ? (uint64_t)synth_fast_abort : (uint64_t)synth_leaf_abort;
+		f->rsp = this_cpu_kernel_rsp() - (uint64_t)slots * 8;
 		f->rflags &= ~(1UL << 18);                  /* AC: user access closed */
 	}
 	f->rip = fixup;

@@ -56,11 +56,13 @@ static inline bool synth_fd_linked(const uint64_t *fdvec, int fd, unsigned call)
 	return fdvec && (unsigned)fd < SYNTH_FD_MAX &&
 	       fdvec[call * SYNTH_FD_MAX + (unsigned)fd] != (uint64_t)syscall_slow;
 }
-/* A kernel-mode fault at rip: is rip inside a synthesized C body? If the
- * fault cannot be repaired, synth_abandon_body drops what the body holds
- * and the handler resumes at synth_fast_abort (arch/x86_64/trap.c). */
+/* A kernel-mode fault at rip: is rip inside a synthesized C body or a
+ * stack leaf? If the fault cannot be repaired, synth_abandon_body drops
+ * what the body holds, says how many slots it parked at the kernel stack
+ * top (5: fast_frame; 3: a stack leaf), and the handler resumes at
+ * synth_fast_abort or synth_leaf_abort (arch/x86_64/trap.c). */
 bool synth_body_at(uint64_t rip);
-int synth_abandon_body(uint64_t rip);  /* the call number, for the generic path */
+int synth_abandon_body(uint64_t rip, int *slots);  /* the call number, for the generic path */
 /* Free retired code: call only where no thread can be inside a region. */
 void synth_quiescent(void);
 extern bool synth_retired_pending;

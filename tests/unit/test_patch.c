@@ -148,7 +148,7 @@ UT_TEST(patch_every_generated_stencil)
 {
 	const struct stencil *all[] = {
 		&stencil_tpl_const, &stencil_fast_const, &stencil_fast_write_null, &stencil_fast_read_null, &stencil_fast_fd,
-		&stencil_fast_frame, &stencil_fast_direct, &stencil_fast_entry, &stencil_fast_resume, &stencil_fastc_zero_read,
+		&stencil_fast_frame, &stencil_fast_direct, &stencil_fast_entry, &stencil_fast_resume, &stencil_fast_read_zero,
 		&stencil_fastc_pipe_write_spsc, &stencil_fastc_pipe_write_mp,
 		&stencil_fastc_pipe_read_spsc, &stencil_fastc_pipe_read_mp,
 		&stencil_fastc_ramfs_read, &stencil_fastc_ramfs_pread, &stencil_fastc_ramfs_lseek,

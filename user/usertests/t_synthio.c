@@ -761,9 +761,75 @@ TEST(lseek_memory_file)
 	CHECK_ERR(lseek(fd, 0, SEEK_SET), ESPIPE);
 }
 
+/*
+ * RSP is the user's to set, and the kernel must not use it: a fault taken
+ * in kernel mode on the user's stack would have the CPU write its frame
+ * wherever RSP points. Synthesized code that touches user memory moves to
+ * the kernel stack first (fast_frame.S, fast_read_zero.S). Each call here
+ * is made with RSP at a kernel address, a non-canonical one, a read-only
+ * page, or 0, on the fast paths and on their fault paths.
+ */
+__attribute__((noinline)) static long syscall_on_stack(long nr, long a0, long a1, long a2,
+							 unsigned long stack)
+{
+	long ret;
+	__asm__ volatile(
+		"mov %%rsp, %%r12\n\t"
+		"mov %[stack], %%rsp\n\t"
+		"syscall\n\t"
+		"mov %%r12, %%rsp\n\t"
+		: "=a"(ret)
+		: "a"(nr), "D"(a0), "S"(a1), "d"(a2), [stack] "r"(stack)
+		: "rcx", "r11", "r12", "memory");
+	return ret;
+}
+
+TEST(syscall_with_hostile_stack_pointer)
+{
+	char *page = page_before_hole();
+	char *hole = page + 4096;
+	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(ro != MAP_FAILED);
+	const unsigned long stacks[] = {
+		(unsigned long)KERNEL_PTR + 4096, 0xffffffff80200000UL,   /* kernel */
+		0x8000000000000000UL,                                     /* non-canonical */
+		(unsigned long)ro + 4096, 0,
+	};
+	char buf[16];
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	int p[2];
+	CHECK_OK(pipe(p));
+	for (int i = 0; i < 3; i++) {           /* warm up: the fast paths are made */
+		CHECK_EQ(read(z, buf, 8), 8);
+		CHECK_EQ(write(p[1], "w", 1), 1);
+		CHECK_EQ(read(p[0], buf, 1), 1);
+	}
+	for (unsigned k = 0; k < sizeof stacks / sizeof stacks[0]; k++) {
+		for (int i = 0; i < 20; i++) {
+			memset(buf, 1, sizeof buf);
+			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)buf, 8, stacks[k]), 8);
+			CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == 1);
+			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)hole, 8, stacks[k]), -EFAULT);
+			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)ro, 8, stacks[k]), -EFAULT);
+			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)page + 4092, 8, stacks[k]), -EFAULT);
+			CHECK_EQ(syscall_on_stack(SYS_write, p[1], (long)hole, 1, stacks[k]), -EFAULT);
+			CHECK_EQ(syscall_on_stack(SYS_write, p[1], (long)"h", 1, stacks[k]), 1);
+			CHECK_EQ(syscall_on_stack(SYS_read, p[0], (long)hole, 1, stacks[k]), -EFAULT);
+			CHECK_EQ(syscall_on_stack(SYS_read, p[0], (long)buf, 1, stacks[k]), 1);
+			CHECK(buf[0] == 'h');
+			CHECK_EQ(syscall_on_stack(SYS_getppid, 0, 0, 0, stacks[k]), getppid());
+		}
+	}
+	CHECK_OK(close(z));
+	CHECK_OK(close(p[0]));
+	CHECK_OK(close(p[1]));
+	CHECK_OK(munmap(ro, 4096));
+}
+
 const struct utest ut_synthio_tests[] = {
 	T(efault_after_warmup),
 	T(syscall_regs_kept_on_fast_paths),
+	T(syscall_with_hostile_stack_pointer),
 	T(dev_zero_small_reads),
 	T(pread_memory_file),
 	T(lseek_memory_file),
