@@ -101,18 +101,31 @@ return_to_user:
 	jmp 1b
 
 /*
- * A synthesized direct call (synth/templates/fast_direct.S): the generic
- * frame, then syscall_direct_dispatch calls the handler the region folded
- * in (left in RCX, kept in the frame's RCX slot until the dispatcher
- * restores the user RIP there) with its object (the per-CPU direct slot).
+ * A synthesized direct call (synth/templates/fast_direct.S, and the
+ * fallback of a framed read or write, fast_resume.S): the full frame and
+ * exit work of the generic path, but the handler and its object were
+ * folded in for one descriptor, so no table lookup and no descriptor
+ * lookup. The handler arrives in RCX (kept in the frame's RCX slot until
+ * the user RIP goes back there, as the generic entry saves it), its
+ * object in the per-CPU direct slot.
  */
 	.globl syscall_direct
 syscall_direct:
 	syscall_frame %gs:PERCPU_SCRATCH
-	movq %rsp, %rdi
-	movq %gs:PERCPU_DIRECT, %rsi
 	sti
-	call syscall_direct_dispatch
+	movq %gs:PERCPU_CURRENT, %rbx
+	movq %rsp, TASK_REGS(%rbx)
+	movq TF_RCX(%rsp), %r11         /* the handler */
+	movq TF_RIP(%rsp), %rax         /* the user RIP back in RCX's slot, */
+	movq %rax, TF_RCX(%rsp)         /* where the generic entry keeps it */
+	movq %rdx, %rcx                 /* handler(object, rdi, rsi, rdx) */
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movq %gs:PERCPU_DIRECT, %rdi
+	call *%r11
+	movq %rax, TF_RAX(%rsp)
+	movq %rsp, %rdi
+	call exit_to_user_mode
 	jmp return_to_user
 
 /*

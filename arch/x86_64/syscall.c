@@ -43,6 +43,8 @@ STATIC_ASSERT(__builtin_offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "per
 STATIC_ASSERT(__builtin_offsetof(struct percpu, lstar) == PERCPU_LSTAR, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct percpu, direct) == PERCPU_DIRECT, "percpu layout");
 STATIC_ASSERT(__builtin_offsetof(struct trap_frame, rax) == TF_RAX, "trap frame layout");
+STATIC_ASSERT(__builtin_offsetof(struct trap_frame, rcx) == TF_RCX, "trap frame layout");
+STATIC_ASSERT(__builtin_offsetof(struct trap_frame, rip) == TF_RIP, "trap frame layout");
 STATIC_ASSERT(__builtin_offsetof(struct task, vtable) == TASK_VTABLE, "task layout");
 STATIC_ASSERT(__builtin_offsetof(struct task, regs) == TASK_REGS, "task layout");
 STATIC_ASSERT(NR_SYSCALLS == 512 && ENOSYS == 38, "entry_syscall.S constants");
@@ -159,26 +161,6 @@ void exit_to_user_mode(struct trap_frame *f)
 	struct task *t = current;
 	if (unlikely(exit_work_pending(t, f)))
 		exit_to_user_mode_work(t, f);
-}
-
-/*
- * A synthesized direct call (synth/templates/fast_direct.S via
- * syscall_direct): the full frame and exit work of the generic path, but
- * the handler and its object were folded in for one descriptor, so no
- * table lookup and no descriptor lookup. The entry left the handler in the
- * frame's RCX slot; the user RIP goes back there, as the generic entry
- * saves it.
- */
-void syscall_direct_dispatch(struct trap_frame *f, void *obj)
-{
-	struct task *t = current;
-	long (*fn)(void *, uint64_t, uint64_t, uint64_t) =
-		(long (*)(void *, uint64_t, uint64_t, uint64_t))f->rcx;
-
-	t->regs = f;
-	f->rcx = f->rip;
-	f->rax = (uint64_t)fn(obj, f->rdi, f->rsi, f->rdx);
-	exit_to_user_mode(f);
 }
 
 /* First return to user mode of a new thread (fork/clone child, init). */

@@ -7,7 +7,9 @@
 #define ARCH_ENTRY_REGS_H
 
 /* Offsets the generic system-call entry uses (checked in syscall.c). */
+#define TF_RCX       96                 /* struct trap_frame: rcx */
 #define TF_RAX       112                /* struct trap_frame: rax */
+#define TF_RIP       136                /* struct trap_frame: rip */
 #define TASK_VTABLE  16                 /* struct task: vtable */
 #define TASK_REGS    24                 /* struct task: regs */
 
