@@ -1,6 +1,6 @@
 /*
- * uaccess.c - copy_from_user and friends (include/synthos/uaccess.h):
- * range checks here, the faulting instructions in usercopy.S.
+ * uaccess.c - strncpy_from_user (include/synthos/uaccess.h, where the
+ * other copies are inline); the faulting instructions are in usercopy.S.
  */
 #include <synthos/compiler.h>
 #include <synthos/errno.h>
@@ -9,31 +9,9 @@
 #include <arch/cpu.h>
 #include <arch/page.h>
 
-long raw_copy_user(void *dst, const void *src, size_t n);
-long raw_clear_user(void *dst, size_t n);
-
 bool smap_enabled;
 
-int copy_from_user(void *dst, const void *usrc, size_t n)
-{
-	if (!access_ok(usrc, n))
-		return -EFAULT;
-	return (int)raw_copy_user(dst, usrc, n);
-}
-
-int copy_to_user(void *udst, const void *src, size_t n)
-{
-	if (!access_ok(udst, n))
-		return -EFAULT;
-	return (int)raw_copy_user(udst, src, n);
-}
-
-int clear_user(void *udst, size_t n)
-{
-	if (!access_ok(udst, n))
-		return -EFAULT;
-	return (int)raw_clear_user(udst, n);
-}
+STATIC_ASSERT(EFAULT == 14, "the inline copies in uaccess.h return -14");
 
 long strncpy_from_user(char *dst, const char *usrc, size_t max)
 {

@@ -22,10 +22,33 @@ static inline bool access_ok(const void *uptr, size_t len)
 	return a <= USER_TOP && len <= USER_TOP - a;
 }
 
-/* 0, or -EFAULT if any byte is inaccessible (some bytes may have been copied). */
-int copy_from_user(void *dst, const void *usrc, size_t n);
-int copy_to_user(void *udst, const void *src, size_t n);
-int clear_user(void *udst, size_t n);
+/* The copies themselves (arch/x86_64/usercopy.S): 0 or -EFAULT. */
+long raw_copy_user(void *dst, const void *src, size_t n);
+long raw_clear_user(void *dst, size_t n);
+
+/* 0, or -EFAULT if any byte is inaccessible (some bytes may have been
+ * copied). Inline: the range check is three instructions, and every
+ * read, write and path argument of every system call comes through here. */
+static inline int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (!access_ok(usrc, n))
+		return -14;                     /* -EFAULT */
+	return (int)raw_copy_user(dst, usrc, n);
+}
+
+static inline int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (!access_ok(udst, n))
+		return -14;                     /* -EFAULT */
+	return (int)raw_copy_user(udst, src, n);
+}
+
+static inline int clear_user(void *udst, size_t n)
+{
+	if (!access_ok(udst, n))
+		return -14;                     /* -EFAULT */
+	return (int)raw_clear_user(udst, n);
+}
 /* Copies a NUL-terminated string of at most max-1 chars; returns its length,
  * -EFAULT, or -ENAMETOOLONG when there is no NUL within max bytes. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);

@@ -1,8 +1,8 @@
 /*
- * fd_syscalls.c - descriptor and process-fs-state system calls: close,
- * close_range, dup, dup2, dup3, fcntl, ioctl (the generic part),
- * getdents64, getdents, fsync, fdatasync, sync, syncfs, umask, chdir,
- * fchdir, chroot, getcwd.
+ * fd_syscalls.c - descriptor and process-fs-state system calls:
+ * close_range (close itself is in fdtable.c), dup, dup2, dup3, fcntl,
+ * ioctl (the generic part), getdents64, getdents, fsync, fdatasync, sync,
+ * syncfs, umask, chdir, fchdir, chroot, getcwd.
  *
  * fcntl: F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD, F_GETFL, F_SETFL (only
  * O_APPEND and O_NONBLOCK change, others are ignored as Linux ignores
@@ -52,11 +52,6 @@
 
 #define CLOSE_RANGE_UNSHARE 2
 #define CLOSE_RANGE_CLOEXEC 4
-
-SYSCALL_DEFINE1(close, int, fd)
-{
-	return fd_close(cur_files(), fd);
-}
 
 SYSCALL_DEFINE3(close_range, unsigned, first, unsigned, last, unsigned, flags)
 {

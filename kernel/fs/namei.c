@@ -469,7 +469,9 @@ static int walk_uncached(struct walk *w, struct inode *base, const char *path, u
  * compare of a few words. The entry's name is kept zero past its NUL, so
  * whole words compare up to the one holding the NUL, and there the path's
  * bytes past its NUL are masked off. Aligned paths only (getname's always
- * are); aligned loads never cross a page, as in nc_hash. A memo is only a
+ * are); aligned loads never cross a page, as in nc_hash, and none goes
+ * past the path's own NUL: the word holding it differs from the entry's,
+ * whose name has no NUL before its end, and the compare stops. A memo is only a
  * pointer into the table: whatever the entry holds now is checked as a
  * hashed hit is (generation, start, root, name).
  */
