@@ -114,7 +114,7 @@ $(BUILD)/gen/stencils.h: $(BUILD)/tools/stencil $(TOBJS)
 	@echo "  STENCIL $@"
 	$(Q)$(BUILD)/tools/stencil $@ $(TOBJS)
 
-$(BUILD)/k/synth/synth.o: $(BUILD)/gen/stencils.h
+$(BUILD)/k/synth/synth.o $(BUILD)/k/synth/code_cache.o: $(BUILD)/gen/stencils.h
 # Templates depend on the headers they include (arch/percpu.h's offsets...).
 -include $(TOBJS:.o=.d)
 $(BUILD)/k/synth/%.o: KCFLAGS += -Isynth -I$(BUILD)/gen

@@ -1,16 +1,12 @@
 /*
- * synth.c - the run-time half of copy-and-patch: the code cache, region
+ * synth.c - the run-time half of copy-and-patch: region
  * records, per-thread vector tables, the quajects it synthesizes and the
  * events that invalidate them (docs/SYNTHESIS.md).
  *
- * Code cache. Synthesized code lives at SYNTH_CACHE_BASE, in the top
- * gigabyte of the address space, within rel32 reach of kernel text, in
- * 128-byte slots (a region takes 1-16, buddy-aligned, never across a
- * page). Its pages are mapped read+execute and never writable there; the
- * synthesizer writes them through the direct map (cache_alias), where the
- * same physical page is writable and never executable. Right above it is
- * the gauge area: one read+write, non-executable counter per slot, which
- * stencils increment RIP-relative.
+ * The memory it all lives in -- the code cache (read+execute, written
+ * only through a non-executable alias), the gauge area and the table
+ * area -- and the copy-and-patch step itself are code_cache.c's; the
+ * layout is in synth/internal.h.
  *
  * Retiring code. A region is replaced by unlinking it from its table slot
  * first and freeing its slots afterwards. Freed slots wait on a retired
@@ -30,15 +26,17 @@
  * thread runs (arch/x86_64/switch.c): Synthesis's per-thread vector table
  * with the vector base switched per thread. Until then the thread enters
  * at the generic syscall_entry with no table at all. The tables live in
- * the table area above the gauges, in the top 2 GiB, so that fast_entry
+ * the table area (code_cache.c), in the top 2 GiB, so that fast_entry
  * and fast_fd reach them with a sign-extended 32-bit address and no
  * register. (The handler table, vtable, which the generic path calls,
  * stays generic: no region is linked there; tpl_const is the C template
  * that would be, and the self-tests and tests/unit/test_patch.c run it.)
  *
  * Region kinds: leaves (assembly ending in sysretq: fast_const,
- * fast_write_null), C bodies behind fast_frame (fastc_*), and direct calls
- * (fast_direct: the generic frame, a folded handler and object).
+ * fast_write_null, fast_read_null), stack leaves that move to the kernel
+ * stack to touch user memory (fast_read_zero), C bodies behind fast_frame
+ * (fastc_*), and direct calls (fast_direct: the generic frame, a folded
+ * handler and object).
  *
  * Synthesis is lazy: a generic handler reports what it did
  * (synth_note_const, synth_note_rw) and the thread's next call runs the
@@ -70,28 +68,7 @@
 extern const struct file_ops ramfs_file_fops;  /* kernel/fs/ramfs.h */
 extern char syscall_slow[];                      /* entry_syscall.S */
 
-#define SYNTH_CACHE_BASE  0xffffffffc0000000UL
-#define SYNTH_CACHE_SIZE  (16UL << 20)
-#define SLOT              128
-/* arch/x86_64/entry.S knows code-cache RIPs by RIP >> 24 == -64. */
-STATIC_ASSERT((int64_t)SYNTH_CACHE_BASE >> 24 == -64 && SYNTH_CACHE_SIZE == 1UL << 24,
-	      "entry.S SYNTH_CACHE_TAG");
-#define NSLOTS            (SYNTH_CACHE_SIZE / SLOT)
-#define SLOTS_PER_PAGE    (PAGE_SIZE / SLOT)
-/* The gauge area, right above the cache: one 8-byte call counter per slot
- * (a region uses its first slot's), mapped read+write and never executable,
- * within rel32 reach of the code so a stencil counts with one
- * `incq counter(%rip)`. */
-#define SYNTH_GAUGE_BASE  (SYNTH_CACHE_BASE + SYNTH_CACHE_SIZE)
-/* The table area: each thread with regions owns TABLE_PAGES pages of it,
- * read+write and never executable: its entry table, mapped with its first
- * region, then its per-descriptor vectors, mapped with its first
- * descriptor region; both unmapped and freed when it exits or execs.
- * 8,192 threads' worth; a thread that finds it full stays generic. */
-#define SYNTH_TABLE_BASE  (SYNTH_CACHE_BASE + (32UL << 20))
-#define SYNTH_TABLE_SIZE  (64UL << 20)
-#define TABLE_PAGES       2
-#define NTABLES           (SYNTH_TABLE_SIZE / (TABLE_PAGES * PAGE_SIZE))
+#include "internal.h"
 
 /* Quasi-invariants: what a region assumes, and what breaks it. */
 enum assumption {
@@ -147,8 +124,6 @@ struct region {
 };
 
 bool synth_enabled;
-static uint64_t slot_bitmap[NSLOTS / 64];
-static uint64_t mapped_pages;            /* pages of the cache mapped so far */
 static LIST_HEAD(regions);
 static LIST_HEAD(retired);
 static struct kmem_cache *region_cache;
@@ -162,203 +137,6 @@ void synth_init(bool enabled)
 	pr_info("synth: code synthesis %s (code cache %lu KiB at %#lx)\n",
 		enabled ? "on" : "off (generic paths only)", SYNTH_CACHE_SIZE >> 10,
 		SYNTH_CACHE_BASE);
-}
-
-/* ---- code cache ---- */
-
-static uint64_t slot_addr(unsigned s) { return SYNTH_CACHE_BASE + (uint64_t)s * SLOT; }
-
-/* The writable alias of each mapped cache page (the direct map of its
- * frame), so patching needs no page-table walk. */
-static uint8_t *cache_alias[SYNTH_CACHE_SIZE / PAGE_SIZE];
-
-static int map_cache_page(uint64_t va)
-{
-	struct page *pg = alloc_pages(0);
-	if (!pg)
-		return -ENOMEM;
-	memset(page_to_virt(pg), 0xcc, PAGE_SIZE);         /* int3 filler */
-	uint64_t k = (va - SYNTH_CACHE_BASE) / PAGE_SIZE;
-	if (k % (PAGE_SIZE / 8 / SLOTS_PER_PAGE) == 0) {     /* a new page of gauges */
-		struct page *gp = alloc_pages(0);
-		if (!gp) {
-			free_pages(pg, 0);
-			return -ENOMEM;
-		}
-		memset(page_to_virt(gp), 0, PAGE_SIZE);
-		if (kernel_map_page(SYNTH_GAUGE_BASE + k * SLOTS_PER_PAGE * 8, page_to_phys(gp),
-				    KMAP_WRITE)) {
-			free_pages(gp, 0);
-			free_pages(pg, 0);
-			return -ENOMEM;
-		}
-	}
-	int r = kernel_map_page(va, page_to_phys(pg), KMAP_EXEC);
-	if (!r)
-		cache_alias[k] = page_to_virt(pg);
-	return r;
-}
-
-/* The call counter of the region whose code starts at code. */
-static uint64_t *gauge_of(uint64_t code)
-{
-	return (uint64_t *)(SYNTH_GAUGE_BASE + (code - SYNTH_CACHE_BASE) / SLOT * 8);
-}
-
-/* Room for size bytes: 1, 2, 4, 8 or 16 contiguous slots (up to 2 KiB),
- * aligned to their own size as in a buddy allocator, so a region never
- * straddles a page (the synthesizer writes a region through the
- * direct-map alias of one physical page). first_free is a hint: no word
- * below it has a free slot. Maps cache pages as they are first needed. */
-static unsigned first_free;
-
-static unsigned slots_for(uint32_t size)
-{
-	unsigned n = 1;
-	while (n * SLOT < size)
-		n *= 2;
-	return n;
-}
-
-/* The first bit of each free, n-aligned run of n bits in a bitmap word
- * (n a power of two up to 16): fold the free bits onto themselves, so the
- * search costs the same whichever slot is free. */
-static uint64_t free_runs(uint64_t bits, unsigned n)
-{
-	static const uint64_t lead[5] = {
-		~0UL, 0x5555555555555555UL, 0x1111111111111111UL,
-		0x0101010101010101UL, 0x0001000100010001UL,
-	};
-	uint64_t f = ~bits;
-	unsigned k = 0;
-	for (unsigned w = 1; w < n; w *= 2, k++)
-		f &= f >> w;
-	return f & lead[k];
-}
-
-static uint64_t cache_alloc(uint32_t size)
-{
-	unsigned n = slots_for(size);
-	if (!size || n > 16)
-		return 0;
-	uint64_t mask = (1UL << n) - 1;
-	for (unsigned w = first_free; w < NSLOTS / 64; w++) {
-		uint64_t bits = slot_bitmap[w];
-		if (bits == ~0UL) {
-			if (w == first_free)
-				first_free++;
-			continue;
-		}
-		uint64_t runs = free_runs(bits, n);
-		if (!runs)
-			continue;
-		unsigned b = (unsigned)__builtin_ctzl(runs);
-		unsigned s = w * 64 + b;
-		uint64_t va = slot_addr(s), last = va + (uint64_t)n * SLOT - 1;
-		while ((last - SYNTH_CACHE_BASE) / PAGE_SIZE >= mapped_pages) {
-			if (map_cache_page(SYNTH_CACHE_BASE + mapped_pages * PAGE_SIZE))
-				return 0;
-			mapped_pages++;
-		}
-		slot_bitmap[w] |= mask << b;
-		return va;
-	}
-	return 0;
-}
-
-static void cache_free(uint64_t va, uint32_t size)
-{
-	unsigned n = slots_for(size);
-	unsigned s = (unsigned)((va - SYNTH_CACHE_BASE) / SLOT);
-	uint64_t mask = (1UL << n) - 1;
-	slot_bitmap[s / 64] &= ~(mask << (s % 64));
-	if (s / 64 < first_free)
-		first_free = s / 64;
-}
-
-/* Slots in use (for the cache-usage figure in /proc/synth). */
-static unsigned cache_slots_used(void)
-{
-	unsigned n = 0;
-	for (unsigned w = 0; w < NSLOTS / 64; w++)
-		for (uint64_t b = slot_bitmap[w]; b; b &= b - 1)
-			n++;
-	return n;
-}
-
-/* ---- table area ---- */
-
-static uint64_t table_bitmap[NTABLES / 64];
-static unsigned tables_used;
-
-static uint64_t table_va(unsigned i)
-{
-	return SYNTH_TABLE_BASE + (uint64_t)i * TABLE_PAGES * PAGE_SIZE;
-}
-
-static void table_unmap(uint64_t va, unsigned npages)
-{
-	for (unsigned p = 0; p < npages; p++) {
-		phys_addr_t pa = kernel_unmap_page(va + p * PAGE_SIZE);
-		if (pa != ~0UL)
-			free_pages(phys_to_page(pa), 0);
-	}
-}
-
-/* Map a fresh page of the table area at va with its first nwords words
- * set to fill (the rest is never read). */
-static int table_map_page(uint64_t va, uint64_t fill, unsigned nwords)
-{
-	struct page *pg = alloc_pages(0);
-	if (!pg)
-		return -ENOMEM;
-	if (kernel_map_page(va, page_to_phys(pg), KMAP_WRITE)) {
-		free_pages(pg, 0);
-		return -ENOMEM;
-	}
-	uint64_t *d = page_to_virt(pg);
-	uint64_t q = nwords;
-	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q) : "a"(fill) : "memory");
-	return 0;
-}
-
-/* A thread's slot of the table area with its first page (nwords words
- * set to fill) mapped; 0 when the area is full or memory is short. */
-static uint64_t table_alloc(uint64_t fill, unsigned nwords)
-{
-	for (unsigned w = 0; w < NTABLES / 64; w++) {
-		if (table_bitmap[w] == ~0UL)
-			continue;
-		unsigned i = w * 64 + (unsigned)__builtin_ctzl(~table_bitmap[w]);
-		uint64_t va = table_va(i);
-		if (table_map_page(va, fill, nwords))
-			return 0;
-		table_bitmap[w] |= 1UL << (i % 64);
-		tables_used++;
-		return va;
-	}
-	return 0;
-}
-
-static void table_free(uint64_t va)
-{
-	unsigned i = (unsigned)((va - SYNTH_TABLE_BASE) / (TABLE_PAGES * PAGE_SIZE));
-	table_unmap(va, TABLE_PAGES);
-	table_bitmap[i / 64] &= ~(1UL << (i % 64));
-	tables_used--;
-}
-
-/* Copy the stencil to the code address through its writable alias and
- * patch every hole, checking each value fits its field. */
-extern bool smap_enabled;               /* arch/x86_64/cpu.c */
-
-static int instantiate(const struct stencil *st, const uint64_t *values, uint64_t code)
-{
-	if (code < SYNTH_CACHE_BASE || code - SYNTH_CACHE_BASE >= mapped_pages * PAGE_SIZE ||
-	    code % PAGE_SIZE + st->size > PAGE_SIZE)
-		return -EFAULT;                          /* one page: one alias */
-	uint8_t *w = cache_alias[(code - SYNTH_CACHE_BASE) / PAGE_SIZE] + code % PAGE_SIZE;
-	return stencil_patch(w, code, st, values, smap_enabled);
 }
 
 /* ---- regions ---- */
@@ -413,7 +191,7 @@ void synth_quiescent(void)
 	list_for_each_safe(pos, tmp, &retired) {
 		struct region *r = list_entry(pos, struct region, link);
 		list_del(&r->link);
-		cache_free(r->code, r->size);
+		code_free(r->code, r->size);
 		kmem_cache_free(region_cache, r);
 	}
 }
@@ -441,7 +219,7 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	resume = framed && resume;
 	r->body_off = framed ? frame_sz + (resume ? (stencil_fast_resume.size + 15) & ~15u : 0) : 0;
 	r->size = r->body_off + st->size;
-	r->code = cache_alloc(r->size);
+	r->code = code_alloc(r->size);
 	if (!r->code) {
 		kmem_cache_free(region_cache, r);
 		return NULL;
@@ -456,10 +234,10 @@ static struct region *region_make(struct task *t, int nr, const struct stencil *
 	const uint64_t *src = values;
 	d = r->values;
 	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
-	if ((framed && instantiate(&stencil_fast_frame, values, r->code)) ||
-	    (resume && instantiate(&stencil_fast_resume, values, r->code + resume_off)) ||
-	    instantiate(st, values, r->code + r->body_off)) {
-		cache_free(r->code, r->size);
+	if ((framed && synth_instantiate(&stencil_fast_frame, values, r->code)) ||
+	    (resume && synth_instantiate(&stencil_fast_resume, values, r->code + resume_off)) ||
+	    synth_instantiate(st, values, r->code + r->body_off)) {
+		code_free(r->code, r->size);
 		kmem_cache_free(region_cache, r);
 		return NULL;
 	}
@@ -529,14 +307,14 @@ static void link_region(struct region *r, uint64_t *slot, struct region *old, ui
 static bool thread_tables(struct task *t)
 {
 	uint64_t t0 = rdtsc();
-	uint64_t va = table_alloc((uint64_t)syscall_slow, NR_SYSCALLS);
+	uint64_t va = synth_table_alloc((uint64_t)syscall_slow, NR_SYSCALLS);
 	if (!va)
 		return false;
 	uint64_t values[HOLE_NR] = { 0 };
 	values[HOLE_table] = va;
 	struct region *r = region_make(t, -1, &stencil_fast_entry, false, values, false);
 	if (!r) {
-		table_free(va);
+		synth_table_free(va);
 		return false;
 	}
 	r->kind = RK_THREAD;
@@ -619,7 +397,7 @@ static uint64_t *fd_slot(struct task *t, int nr, int fd)
 		return NULL;
 	if (!t->synth_fdvec) {           /* the vectors: the table slot's second page */
 		uint64_t va = (uint64_t)t->fast_table + PAGE_SIZE;
-		if (table_map_page(va, (uint64_t)syscall_slow, SYNTH_FD_CALLS * SYNTH_FD_MAX))
+		if (synth_table_map_page(va, (uint64_t)syscall_slow, SYNTH_FD_CALLS * SYNTH_FD_MAX))
 			return NULL;
 		t->synth_fdvec = (uint64_t *)va;
 	}
@@ -981,7 +759,7 @@ void synth_thread_exit(struct task *t)
 	if (t->fast_table) {
 		if (t == current)
 			arch_set_syscall_entry(0);
-		table_free((uint64_t)t->fast_table);
+		synth_table_free((uint64_t)t->fast_table);
 		t->fast_table = NULL;
 		t->synth_fdvec = NULL;
 		t->synth_entry = 0;
@@ -1030,7 +808,7 @@ size_t synth_format(char *buf, size_t size)
 	out(&f, "synthesis %s; %llu regions synthesized, %llu invalidations; code cache %u of %lu slots; "
 	    "thread tables %u of %lu\n",
 	    synth_enabled ? "on" : "off", (unsigned long long)total_synthesized,
-	    (unsigned long long)total_invalidations, cache_slots_used(), NSLOTS, tables_used, NTABLES);
+	    (unsigned long long)total_invalidations, code_slots_used(), NSLOTS, synth_tables_used, NTABLES);
 	out(&f, "%-5s %-6s %-8s %-4s %-22s %-7s %-18s %4s %10s %8s %5s %s\n", "id", "tid", "syscall",
 	    "fd", "template", "variant", "code", "size", "calls", "cost", "inval",
 	    "assumptions / holes");
@@ -1144,142 +922,6 @@ long synth_region_info(int id, char *buf, size_t size)
 /* ---- self-tests ---- */
 #include <synthos/ktest.h>
 
-KTEST(synth_instantiate_and_run)
-{
-	uint64_t code = cache_alloc(stencil_tpl_const.size);
-	KT_CHECK(code != 0);
-	uint64_t values[HOLE_NR] = { 0 };
-	values[HOLE_value] = 0x1234567890abcdefULL;
-	values[HOLE_counter] = (uint64_t)gauge_of(code);
-	*gauge_of(code) = 0;
-	KT_CHECK_EQ(instantiate(&stencil_tpl_const, values, code), 0);
-	long (*fn)(void) = (long (*)(void))code;
-	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
-	KT_CHECK_EQ(fn(), 0x1234567890abcdefULL);
-	KT_CHECK_EQ(*gauge_of(code), 2);               /* the gauge counted */
-	uint64_t gpte = kernel_pte((uint64_t)gauge_of(code));
-	KT_CHECK((gpte & PTE_W) && (!cpu_features.nx || (gpte & PTE_NX)));  /* data, never code */
-	uint32_t csize = stencil_tpl_const.size;
-	/* W^X: executable where it runs, writable only through the alias. */
-	uint64_t pte = kernel_pte(code);
-	KT_CHECK(pte & PTE_P);
-	KT_CHECK(!(pte & PTE_W));
-	KT_CHECK(!(pte & PTE_NX));
-	uint64_t alias = (uint64_t)phys_to_virt(kernel_virt_to_phys(code));
-	uint64_t apte = kernel_pte(alias);
-	KT_CHECK(apte & PTE_W);
-	KT_CHECK(!cpu_features.nx || (apte & PTE_NX));
-	cache_free(code, csize);
-}
-
-KTEST(synth_patch_range_checked)
-{
-	/* A rel32 hole whose target is out of reach must be refused. */
-	static const uint8_t jmp_code[5] = { 0xe9, 0, 0, 0, 0 };
-	static const struct stencil_hole far_hole[] = {
-		{ 1, HOLE_REL32, HOLE_KERNEL, "far", -4, 0xffff800000000000UL },
-	};
-	static const struct stencil far = { "far", jmp_code, 5, far_hole, 1, "" };
-	uint64_t code = cache_alloc(far.size);
-	KT_CHECK(code != 0);
-	uint64_t values[HOLE_NR] = { 0 };
-	int r = instantiate(&far, values, code);
-	cache_free(code, far.size);
-	KT_CHECK_EQ(r, -ERANGE);
-	/* A hole past the end of the code is refused too. */
-	static const struct stencil_hole bad_hole[] = {
-		{ 2, HOLE_ABS64, HOLE_value, "value", 0, 0 },
-	};
-	static const struct stencil bad = { "bad", jmp_code, 5, bad_hole, 1, "" };
-	code = cache_alloc(bad.size);
-	r = instantiate(&bad, values, code);
-	cache_free(code, bad.size);
-	KT_CHECK_EQ(r, -EINVAL);
-}
-
-/* Regions are written through the alias of one physical page, so none may
- * straddle a page of the cache (a 501-byte region at 0xf80 once patched
- * its holes into whatever page followed it physically: a page table). */
-KTEST(synth_cache_alloc_stays_in_a_page)
-{
-	static const uint32_t sizes[] = { 38, 501, 128, 300, 1000, 23, 640, 129 };
-	uint64_t got[64];
-	uint32_t gsize[64];
-	int n = 0;
-	for (int round = 0; round < 8; round++)
-		for (unsigned i = 0; i < ARRAY_SIZE(sizes) && n < 64; i++) {
-			uint64_t va = cache_alloc(sizes[i]);
-			KT_CHECK(va != 0);
-			KT_CHECK_EQ(va / PAGE_SIZE, (va + sizes[i] - 1) / PAGE_SIZE);
-			for (int j = 0; j < n; j++)     /* and no two overlap */
-				KT_CHECK(va + sizes[i] <= got[j] || got[j] + gsize[j] <= va);
-			got[n] = va;
-			gsize[n++] = sizes[i];
-		}
-	for (int j = 0; j < n; j++)
-		cache_free(got[j], gsize[j]);
-	KT_CHECK_EQ(cache_alloc(PAGE_SIZE + 1), 0);    /* bigger than a page: refused */
-	/* The run search: aligned runs of free slots only. */
-	KT_CHECK_EQ(free_runs(0, 4), 0x1111111111111111UL);
-	KT_CHECK_EQ(free_runs(~0UL, 1), 0);
-	KT_CHECK_EQ(free_runs(~0xf0UL, 4), 0x10);           /* slots 4-7 */
-	KT_CHECK_EQ(free_runs(~0x78UL, 4), 0);              /* 3-6: not aligned */
-	KT_CHECK_EQ(free_runs(~0xffff0000UL, 16), 0x10000);
-	KT_CHECK_EQ(free_runs(0x8000000000000000UL, 2), 0x1555555555555555UL);
-}
-
-/* stac/clac sites: kept on a CPU with SMAP, nops without (stac is #UD). */
-KTEST(synth_smap_sites_follow_the_cpu)
-{
-	static const uint8_t code[7] = { 0x0f, 0x01, 0xcb, 0x90, 0x0f, 0x01, 0xca };
-	static const struct stencil_hole holes[] = {
-		{ 0, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
-		{ 4, HOLE_SMAP, HOLE_smap, "smap", 0, 0 },
-	};
-	static const struct stencil st = { "sites", code, 7, holes, 2, "" };
-	uint64_t va = cache_alloc(st.size), values[HOLE_NR] = { 0 };
-	KT_CHECK(va != 0);
-	KT_CHECK_EQ(instantiate(&st, values, va), 0);
-	const uint8_t *c = (const uint8_t *)va;
-	uint8_t want0 = smap_enabled ? 0x01 : 0x1f, want2 = smap_enabled ? 0xcb : 0x00;
-	KT_CHECK_EQ(c[1], want0);
-	KT_CHECK_EQ(c[2], want2);
-	KT_CHECK_EQ(c[3], 0x90);
-	KT_CHECK_EQ(c[5], want0);
-	cache_free(va, st.size);
-}
-
-/* The table area: pages read+write and never executable, every word the
- * fill, reachable by a sign-extended 32-bit address; gone when freed; a
- * full area refuses (the thread then stays generic). */
-KTEST(synth_table_area)
-{
-	unsigned used = tables_used;
-	uint64_t va = table_alloc(0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / 8);
-	KT_CHECK(va != 0);
-	if (!va)
-		return;
-	KT_CHECK_EQ(table_map_page(va + PAGE_SIZE, 0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / 8), 0);
-	KT_CHECK(va >= SYNTH_TABLE_BASE && va + TABLE_PAGES * PAGE_SIZE <= SYNTH_TABLE_BASE + SYNTH_TABLE_SIZE);
-	KT_CHECK_EQ((uint64_t)(int64_t)(int32_t)va, va);
-	for (unsigned p = 0; p < TABLE_PAGES; p++) {
-		uint64_t pte = kernel_pte(va + p * PAGE_SIZE);
-		KT_CHECK((pte & PTE_P) && (pte & PTE_W) && (!cpu_features.nx || (pte & PTE_NX)));
-	}
-	const uint64_t *w = (const uint64_t *)va;
-	KT_CHECK_EQ(w[0], 0x5a5a5a5a5a5a5a5aUL);
-	KT_CHECK_EQ(w[TABLE_PAGES * PAGE_SIZE / 8 - 1], 0x5a5a5a5a5a5a5a5aUL);
-	KT_CHECK_EQ(tables_used, used + 1);
-	table_free(va);
-	KT_CHECK_EQ(tables_used, used);
-	KT_CHECK(!(kernel_pte(va) & PTE_P));
-	uint64_t saved[NTABLES / 64];
-	memcpy(saved, table_bitmap, sizeof saved);
-	memset(table_bitmap, 0xff, sizeof table_bitmap);
-	KT_CHECK_EQ(table_alloc(0, 1), 0);
-	memcpy(table_bitmap, saved, sizeof saved);
-}
-
 /* A framed region: fast_frame's call lands on the body copied after it. */
 KTEST(synth_frame_calls_its_body)
 {
@@ -1304,6 +946,6 @@ KTEST(synth_frame_calls_its_body)
 		}
 	KT_CHECK(found);
 	KT_CHECK_EQ(memcmp(c + r->body_off, stencil_fastc_ramfs_lseek.code, 2), 0);
-	cache_free(r->code, r->size);
+	code_free(r->code, r->size);
 	kmem_cache_free(region_cache, r);
 }

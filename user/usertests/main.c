@@ -48,7 +48,7 @@ void ut_set_dirs(const char *helpers, const char *scratch);
 static const struct utest *const tables[] = {
 	ut_proc_tests, ut_mem_tests, ut_file_tests, ut_pipe_tests,
 	ut_signal_tests, ut_thread_tests, ut_misc_tests, ut_err_tests,
-	ut_synth_tests, ut_synthio_tests, ut_synthinfo_tests, ut_slow_tests,
+	ut_synth_tests, ut_synthfd_tests, ut_synthio_tests, ut_synthinfo_tests, ut_slow_tests,
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -75,7 +75,7 @@ static void out(int fd, const char *fmt, ...)
 	}
 }
 
-static const struct utest *find_test(const char *name)
+const struct utest *ut_find_test(const char *name)
 {
 	for (size_t i = 0; i < NTABLES; i++)
 		for (const struct utest *t = tables[i]; t->name; t++)
@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		for (int i = optind; i < argc && nsel < 1024; i++) {
-			const struct utest *t = find_test(argv[i]);
+			const struct utest *t = ut_find_test(argv[i]);
 			if (!t) {
 				out(2, "usertests: no test named %s (usertests -l lists them)\n", argv[i]);
 				return 2;

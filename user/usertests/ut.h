@@ -51,6 +51,9 @@ extern const struct utest ut_misc_tests[];
 extern const struct utest ut_err_tests[];
 extern const struct utest ut_synth_tests[];
 extern const struct utest ut_synthinfo_tests[];
+extern const struct utest ut_synthfd_tests[];
+/* A test by name in any table (main.c), or NULL. */
+const struct utest *ut_find_test(const char *name);
 extern const struct utest ut_synthio_tests[];
 extern const struct utest ut_slow_tests[];
 
