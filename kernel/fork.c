@@ -69,6 +69,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, int *parent_tid, int *child
 	}
 	t->tid = tid;
 	t->blocked = me->blocked;
+	t->sigpending = true;                   /* ask once (signal.c, the pending hint) */
 	t->fs_base = (flags & CLONE_SETTLS) ? tls : rdmsr(MSR_FS_BASE);
 	t->gs_base = me->gs_base;
 	arch_fpu_save(t);                       /* the caller's live FPU state */

@@ -37,6 +37,14 @@
  * SIGTTOU do not stop a process whose group is orphaned (nobody could
  * continue it); SIGSTOP always does.
  *
+ * The pending hint. task->sigpending (proc.h) lets the way out of every
+ * system call skip this file with one load. It is set by everything that
+ * can make a signal deliverable to a thread: a send to the thread or to
+ * its process (every thread), an unblock in signal_set_blocked, a stop
+ * (every thread: task_signal_pending is true while stopped), and a new
+ * thread (fork.c). Only the exit loop clears it, before it asks
+ * task_signal_pending itself; a hint left set costs one slow exit.
+ *
  * Locking. sig_lock (masks interrupts; one lock, as synthos has one CPU)
  * protects every pending set and siginfo slot, the sighand actions,
  * t->blocked, and the stop fields of struct proc. It is never held across a
@@ -219,6 +227,20 @@ void signal_proc_free(struct proc *p)
 	spin_unlock_irqrestore(&sig_lock, f);
 }
 
+/* A signal may have become deliverable to t, or to every thread of p
+ * (t NULL): see "The pending hint" above. */
+static void hint_locked(struct proc *p, struct task *t)
+{
+	struct list_head *pos;
+	struct task *th;
+	if (t) {
+		WRITE_ONCE(t->sigpending, true);
+		return;
+	}
+	for_each_thread(pos, th, p)
+		WRITE_ONCE(th->sigpending, true);
+}
+
 /* Work a send leaves for after sig_lock is dropped. */
 struct sig_post {
 	struct proc *continued;          /* report CLD_CONTINUED to its parent */
@@ -344,6 +366,7 @@ static int send_locked(struct proc *p, struct task *t, int sig,
 		if (r)
 			return r;
 	}
+	hint_locked(p, t);
 	wake_for_locked(p, t, sig);
 	post->wake_waiters = true;
 	return 0;
@@ -484,6 +507,8 @@ void signal_set_blocked(struct task *t, sigset_t mask)
 	mask &= ~SIG_KERNEL_ONLY_MASK;
 	unsigned long f = spin_lock_irqsave(&sig_lock);
 	sigset_t newly = mask & ~t->blocked;
+	if (t->blocked & ~mask)
+		WRITE_ONCE(t->sigpending, true);        /* something unblocked */
 	t->blocked = mask;
 	/* Shared signals this thread just refused: offer them to another. */
 	sigset_t retarget = p ? newly & p->shared_pending : 0;
@@ -554,6 +579,7 @@ void proc_stop(struct proc *p, int sig)
 		p->stopped_report = true;
 		p->continued_report = false;
 		report = true;
+		hint_locked(p, NULL);
 		for_each_thread(pos, t, p)
 			if (t != current && t->state == TASK_INTERRUPTIBLE)
 				wake_up_task(t);

@@ -164,11 +164,9 @@ static struct region *find_region(struct task *t, int nr)
 	return NULL;
 }
 
-bool synth_retired_pending;
-
 static void retire(struct region *r)
 {
-	synth_retired_pending = true;
+	exit_work_global.synth_retired = true;   /* synth_quiescent on the way out */
 	list_del(&r->owner_link);
 	if (r->fdtable) {
 		r->fdtable->synth_regions--;
@@ -187,7 +185,7 @@ static void retire(struct region *r)
 void synth_quiescent(void)
 {
 	struct list_head *pos, *tmp;
-	synth_retired_pending = false;
+	exit_work_global.synth_retired = false;
 	list_for_each_safe(pos, tmp, &retired) {
 		struct region *r = list_entry(pos, struct region, link);
 		list_del(&r->link);

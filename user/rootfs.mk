@@ -21,6 +21,7 @@ guest: $(GUEST_CPIO)
 # user.mk, included after this file, still set USER_BINS.
 $(GUEST_CPIO): tools/mkrootfs tools/mkinitrd user/rootfs.mk $(shell find user/init) \
 		$(wildcard /bin/busybox) $$(USER_BINS) $$(GUEST_PROGS) $$(wildcard $(BUILD)/user/*)
+	@tools/deps.sh run
 	@mkdir -p $(@D)
 	$(Q)tools/mkrootfs $(GUEST_ROOT) $@
 

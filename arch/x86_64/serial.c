@@ -24,6 +24,7 @@
 #include <arch/cpu.h>
 #include <arch/irq.h>
 #include <arch/interrupts.h>
+#include <synthos/proc.h>
 #include <synthos/wait.h>
 
 #define COM1       0x3f8
@@ -145,6 +146,8 @@ static void serial_irq(void *ctx)
 			break;
 		}
 	}
+	if (got)
+		exit_work_global.console_input = true;  /* for the next exit to user mode */
 	if (ctx && got)
 		wake_up(&console_input_wq);
 }

@@ -108,26 +108,21 @@ void arch_set_syscall_entry(uint64_t entry)
 	}
 }
 
+union exit_work_global exit_work_global;
+
 /*
  * Is there work before this return to user mode? The common answer is
  * no, and it is asked on the way out of every generic system call and
- * trap, so it is one run of loads and ORs with one branch: the loop below
- * asks the same questions again, one at a time, when it says yes. Every
- * condition the loop acts on must be here.
+ * trap, so it is two loads, an OR and the restart test: the reasons are
+ * bytes of the task's exit_work and of exit_work_global (<synthos/proc.h>),
+ * the signals among them a hint kept by signal.c. The loop below asks
+ * each question again. Wider than the loop's tests, never narrower: a
+ * restart code in RAX even if this is not a system call's frame.
  */
 static inline bool exit_work_pending(const struct task *t, const struct trap_frame *f)
 {
-	const struct proc *p = t->proc;
-	bool signals = p && (((READ_ONCE(t->pending) | READ_ONCE(p->shared_pending)) &
-			      ~READ_ONCE(t->blocked)) | READ_ONCE(p->stop_signal));
-	/* Wider than the loop's tests, never narrower: input waiting even
-	 * if the kernel has claimed the console, a restart code in RAX even
-	 * if this is not a system call's frame. */
-	bool input = __atomic_load_n(&console_rxq.r.prod.tail, __ATOMIC_RELAXED) !=
-		     __atomic_load_n(&console_rxq.r.cons.tail, __ATOMIC_RELAXED);
 	bool restart = f->rax - (uint64_t)-ERESTARTNOHAND <= (uint64_t)(ERESTARTNOHAND - ERESTARTSYS);
-	return t->exit_now | t->need_resched | t->restore_blocked | synth_retired_pending |
-	       input | signals | restart;
+	return (READ_ONCE(t->exit_work) | READ_ONCE(exit_work_global.any)) | restart;
 }
 
 static __attribute__((noinline)) void exit_to_user_mode_work(struct task *t,
@@ -138,17 +133,25 @@ static __attribute__((noinline)) void exit_to_user_mode_work(struct task *t,
 			do_exit_thread(0);
 		/* Typed bytes reach the line discipline (and ^C its signals)
 		 * in process context, even while nobody reads the terminal. */
-		if (unlikely(console_input_pending()))
-			tty_console_rx();
-		if (unlikely(synth_retired_pending))
+		if (unlikely(READ_ONCE(exit_work_global.console_input))) {
+			WRITE_ONCE(exit_work_global.console_input, false);
+			if (console_input_pending())
+				tty_console_rx();
+		}
+		if (unlikely(READ_ONCE(exit_work_global.synth_retired)))
 			synth_quiescent();
 		if (t->need_resched) {
 			t->need_resched = false;
 			schedule();
 			continue;
 		}
+		/* The hint is cleared before the question it stands for is
+		 * asked, so a signal sent after the clear sets it again. */
+		WRITE_ONCE(t->sigpending, false);
 		if (signal_work_pending(t, f)) {
 			signal_deliver(f);      /* handles everything pending */
+			if (task_signal_pending(t))
+				t->sigpending = true;   /* left for the next exit */
 			if (t->need_resched)
 				continue;
 		}

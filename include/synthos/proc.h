@@ -46,6 +46,31 @@ struct task {
 	 * these two by offset (TASK_VTABLE, TASK_REGS in arch/entry_regs.h). */
 	syscall_fn *vtable;              /* per-thread syscall vector table (Synthesis TTE) */
 	struct trap_frame *regs;         /* user registers at the last kernel entry */
+	/*
+	 * Reasons to stop on the way back to user mode, one byte each, so
+	 * that the exit path (arch/x86_64/syscall.c exit_work_pending) tests
+	 * them all, with exit_work_global, in one load. Each byte is written
+	 * whole (a byte store), from any context; the loop that acts on them
+	 * asks each question again.
+	 *   need_resched     set by the tick and by wake-ups (sched.c)
+	 *   exit_now         another thread exec'd or exit_group'd: leave
+	 *   restore_blocked  sigsuspend/ppoll: put back saved_blocked
+	 *   sigpending       a hint, never narrower than the truth: set by
+	 *                    everything that can make a signal deliverable to
+	 *                    this thread (a send to it or to its process, an
+	 *                    unblock, a stop, a new thread), cleared only by
+	 *                    the exit loop before it asks task_signal_pending
+	 *                    itself (signal.c, "The pending hint").
+	 */
+	union {
+		struct {
+			bool need_resched;
+			bool exit_now;
+			bool restore_blocked;
+			bool sigpending;
+		};
+		uint32_t exit_work;
+	};
 	/* Synthesized dispatch (synth/synth.c), all NULL/0 until the thread's
 	 * first region: its entry (MSR_LSTAR while it runs), the entry table
 	 * that entry jumps through, and the per-descriptor vectors of the
@@ -63,7 +88,6 @@ struct task {
 	struct list_head thread_link;    /* proc->threads; proc_tree_lock */
 	struct list_head sleep_link;     /* timed sleepers; scheduler lock */
 	uint64_t wake_at_ns;             /* for timed sleeps (0: none) */
-	bool need_resched;               /* set by the tick; checked on the way out */
 	bool on_rq;                      /* on the run queue; scheduler lock */
 
 	/* Signals (kernel/signal.c). */
@@ -71,7 +95,6 @@ struct task {
 	sigset_t pending;                /* thread-directed; sig lock */
 	struct ksiginfo pending_info[NSIG]; /* one queued siginfo per signal */
 	sigset_t saved_blocked;          /* restored after sigsuspend/ppoll */
-	bool restore_blocked;
 	struct sigaltstack_k altstack;   /* own */
 
 	/* User-visible thread state. */
@@ -86,7 +109,6 @@ struct task {
 	char comm[TASK_COMM_LEN];
 	uint64_t utime_ticks, stime_ticks;
 	int exit_code;                   /* for the reaper */
-	bool exit_now;                   /* another thread exec'd or exit_group'd: leave */
 	struct task *vfork_parent_wait;  /* unused until vfork */
 };
 
@@ -149,6 +171,23 @@ struct task *current_task(void);
 struct proc *proc_find(int pid);
 struct task *task_find(int tid);
 extern struct proc *init_proc;        /* pid 1 */
+
+/*
+ * Work for whichever thread next returns to user mode, tested with the
+ * task's own exit_work in the same run of loads (exit_work_pending), one
+ * byte per producer: console_input is set by the serial interrupt after it
+ * queues bytes (console_rxq), synth_retired by the synthesizer when it
+ * retires a region. The exit loop clears a byte before it does the work,
+ * so a producer that comes after the clear is seen next time.
+ */
+union exit_work_global {
+	struct {
+		bool console_input;
+		bool synth_retired;
+	};
+	uint16_t any;
+};
+extern union exit_work_global exit_work_global;   /* arch/x86_64/syscall.c */
 
 /* Iterate over all processes (for /proc); fn returns non-zero to stop. */
 int proc_for_each(int (*fn)(struct proc *p, void *ctx), void *ctx);

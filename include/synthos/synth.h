@@ -63,9 +63,10 @@ static inline bool synth_fd_linked(const uint64_t *fdvec, int fd, unsigned call)
  * synth_fast_abort or synth_leaf_abort (arch/x86_64/trap.c). */
 bool synth_body_at(uint64_t rip);
 int synth_abandon_body(uint64_t rip, int *slots);  /* the call number, for the generic path */
-/* Free retired code: call only where no thread can be inside a region. */
+/* Free retired code: call only where no thread can be inside a region.
+ * Retiring sets exit_work_global.synth_retired (<synthos/proc.h>), and the
+ * next return to user mode calls this. */
 void synth_quiescent(void);
-extern bool synth_retired_pending;
 /* The /proc/synth listing; returns bytes written (like snprintf). */
 size_t synth_format(char *buf, size_t size);
 /* Per-region inspection (/proc/synth/<id>/...). synth_region_ids fills

@@ -12,6 +12,7 @@
 #include <synthos/proc.h>
 #include <synthos/vfs.h>
 #include <arch/percpu.h>
+#include "pathname.h"
 
 /* What the last component of a path is. */
 enum last_type {
@@ -158,11 +159,7 @@ struct file *fget_io(int fd);
 /* The start of a walk relative to dirfd: a reference; -EBADF/-ENOTDIR. */
 int dirfd_inode(int dirfd, const char *path, struct inode **res);
 
-/* namei.c */
-/* A user path copied into a new PATH_MAX buffer (putname frees it), or
- * NULL with *err (-EFAULT, -ENAMETOOLONG, -ENOENT unless empty_ok, -ENOMEM). */
-char *getname(const char *upath, bool empty_ok, int *err);
-void putname(char *kpath);
+/* namei.c; getname and putname: pathname.h */
 static inline void walk_init(struct walk *w)
 {
 	w->root = cur_root();

@@ -157,37 +157,12 @@ static inline struct nc_entry *nc_slot(const char *path, const struct inode *sta
 	return &name_cache[(h ^ (h >> 17)) % NC_ENTRIES];
 }
 
-/*
- * Copying a path in. strncpy_from_user copies up to the end of the page
- * holding the string (up to 4 KiB for a 10-byte path); here the copy goes
- * in small chunks, never past the page that holds the next byte (the
- * string may end just before an unmapped page), each chunk searched for
- * the NUL a word at a time. The result is strncpy_from_user's: the length,
- * -EFAULT, or -ENAMETOOLONG with no NUL within PATH_MAX bytes.
- */
-#define PATH_CHUNK 32
-#define PATH_CHUNK_MAX 512
+/* Copying a path in and the name buffers: pathname.h has the design and
+ * the common case; here are the storage and the rest. */
+char name_bufs[NAME_BUFS][PATH_MAX] __attribute__((aligned(64)));
+unsigned name_bufs_free = (1u << NAME_BUFS) - 1;
 
-typedef uint64_t __attribute__((may_alias, aligned(1))) path_word_t;
-
-/* The first NUL in p[0..n), or NULL: a word at a time, as memchr. */
-static inline const char *find_nul(const char *p, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		uint64_t x = *(const path_word_t *)p;
-		uint64_t z = (x - ones) & ~x & highs;
-		if (z)
-			return p + (__builtin_ctzll(z) >> 3);
-	}
-	for (; n; p++, n--)
-		if (!*p)
-			return p;
-	return NULL;
-}
-
-static long copy_path_from(char *dst, const char *usrc, size_t done)
+long copy_path_from(char *dst, const char *usrc, size_t done)
 {
 	size_t want = PATH_CHUNK_MAX;
 
@@ -209,21 +184,10 @@ static long copy_path_from(char *dst, const char *usrc, size_t done)
 	}
 }
 
-/* The common case, a short path not near the end of its page, in one
- * PATH_CHUNK copy; the rest goes on in bigger chunks. */
-static inline __attribute__((always_inline)) long copy_path(char *dst, const char *usrc)
+/* A path that starts less than PATH_CHUNK bytes before the end of its page. */
+long copy_path_near_page_end(char *dst, const char *usrc)
 {
-	uint64_t a = (uint64_t)usrc;
-
-	if (likely(PAGE_SIZE - (a & (PAGE_SIZE - 1)) >= PATH_CHUNK)) {
-		if (copy_from_user(dst, usrc, PATH_CHUNK))
-			return -EFAULT;
-		const char *nul = find_nul(dst, PATH_CHUNK);
-		if (nul)
-			return nul - dst;
-		return copy_path_from(dst, usrc, PATH_CHUNK);
-	}
-	size_t first = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+	size_t first = PAGE_SIZE - ((uint64_t)usrc & (PAGE_SIZE - 1));
 	if (copy_from_user(dst, usrc, first))
 		return -EFAULT;
 	const char *nul = find_nul(dst, first);
@@ -245,59 +209,9 @@ int user_path(const char *upath, char *kbuf)
 	return n;
 }
 
-/*
- * Path buffers: a few static ones, taken and given back with a bitmap
- * (one CPU, no preemption in the kernel, no VFS use from interrupts: no
- * lock), kmalloc when they are all out (callers that sleep holding one: a
- * FIFO open, rename's two paths...). Saves a 4 KiB kmalloc and kfree per
- * system call that takes a path.
- */
-#define NAME_BUFS 4
-
-static char name_bufs[NAME_BUFS][PATH_MAX] __attribute__((aligned(64)));
-static unsigned name_bufs_free = (1u << NAME_BUFS) - 1;
-
-static char *name_buf_get(void)
-{
-	unsigned m = name_bufs_free;
-	if (likely(m)) {
-		unsigned i = (unsigned)__builtin_ctz(m);
-		name_bufs_free = m & (m - 1);
-		return name_bufs[i];
-	}
-	return kmalloc(PATH_MAX);
-}
-
-static void name_buf_put(char *k)
-{
-	uintptr_t off = (uintptr_t)k - (uintptr_t)name_bufs;
-	if (likely(off < sizeof(name_bufs)))
-		name_bufs_free |= 1u << (off / PATH_MAX);
-	else
-		kfree(k);
-}
-
 char *getname(const char *upath, bool empty_ok, int *err)
 {
-	char *k = name_buf_get();
-	if (!k) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	long n = copy_path(k, upath);
-	if (n <= 0 && (n < 0 || !empty_ok)) {
-		name_buf_put(k);
-		*err = n < 0 ? (int)n : -ENOENT;
-		return NULL;
-	}
-	*err = 0;
-	return k;
-}
-
-void putname(char *kpath)
-{
-	if (kpath)
-		name_buf_put(kpath);
+	return getname_inline(upath, empty_ok, err);
 }
 
 static inline __attribute__((always_inline)) int

@@ -161,7 +161,7 @@ static long open_common(int dirfd, const char *upath, int flags, uint32_t mode)
 	fd = fd_first_free(t);
 	if (fd < 0)
 		return fd;
-	char *path = getname(upath, false, &err);
+	char *path = getname_inline(upath, false, &err);
 	if (!path)
 		return err;
 	/* The mode matters only to O_CREAT; so does the umask. */

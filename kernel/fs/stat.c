@@ -119,7 +119,7 @@ static int stat_at(int dirfd, const char *upath, struct linux_stat *ust, int fla
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	char *path = getname(upath, flags & AT_EMPTY_PATH, &err);
+	char *path = getname_inline(upath, flags & AT_EMPTY_PATH, &err);
 	if (!path)
 		return err;
 	err = path_lookupat(dirfd, path, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |

@@ -70,7 +70,9 @@ struct kmem_cache {
 	struct list_head link;          /* on cache_list; protected by cache_list_lock */
 
 	/* A memo of slab_base() (a pure function of the head page) for the
-	 * last slab the fast paths used; protected by lock. */
+	 * last slab the fast paths used; protected by lock. release_slab
+	 * clears it, so a memo_head that is set is a live slab of this
+	 * cache (kmem_cache_free's hot path relies on it). */
 	const struct page *memo_head;
 	uintptr_t memo_base;
 
@@ -194,6 +196,8 @@ static struct page *new_slab(struct kmem_cache *c)
  * Caller holds c->lock. */
 static void release_slab(struct kmem_cache *c, struct page *head)
 {
+	if (c->memo_head == head)
+		c->memo_head = NULL;
 	for (unsigned i = 0; i < (1u << c->order); i++) {
 		head[i].flags &= ~PG_slab;
 		head[i].slab_cache = NULL;
@@ -519,22 +523,19 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 	if (!obj)
 		return;
-	pg = virt_to_page(obj);
-	if (!pg || !(pg->flags & PG_slab))
-		panic("kmem_cache_free(%s): %p is not a slab object", c->name, obj);
-	if (pg->slab_cache != c)
-		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
-		      obj, pg->slab_cache->name, c->name);
-	if (c->keep_hot && !c->order) {
+	if (c->keep_hot) {
 		/* The hot-object path, with cache_free's checks, when the slot
-		 * is empty and the slab is the memo's (one page: pg is the
-		 * head). Anything else, and anything wrong, goes the long way,
-		 * which says what is wrong. */
+		 * is empty and obj is an object of the memo's slab: a live
+		 * slab of c (release_slab clears the memo), so obj's page is
+		 * PG_slab and c's without asking the memmap. Anything else,
+		 * and anything wrong, goes the long way, which says what is
+		 * wrong. */
 		unsigned long flags = spin_lock_irqsave(&c->lock);
+		const struct page *head = c->memo_head;
 		uintptr_t base = c->memo_base;
 		void *link = get_link(obj);
-		if (likely(!c->hot && c->memo_head == pg && obj_at(c, base, obj) &&
-			   link && !obj_at(c, base, link) && pg->inuse)) {
+		if (likely(!c->hot && head && obj_at(c, base, obj) &&
+			   link && !obj_at(c, base, link) && head->inuse)) {
 			*(uintptr_t *)obj = HOT_KEY ^ (uintptr_t)obj;
 			c->hot = obj;
 			c->objs_in_use--;
@@ -543,6 +544,12 @@ void kmem_cache_free(struct kmem_cache *c, void *obj)
 		}
 		spin_unlock_irqrestore(&c->lock, flags);
 	}
+	pg = virt_to_page(obj);
+	if (!pg || !(pg->flags & PG_slab))
+		panic("kmem_cache_free(%s): %p is not a slab object", c->name, obj);
+	if (pg->slab_cache != c)
+		panic("kmem_cache_free: object %p belongs to cache %s, not %s",
+		      obj, pg->slab_cache->name, c->name);
 	cache_free_slow(c, pg, obj);
 }
 

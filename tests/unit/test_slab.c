@@ -639,6 +639,30 @@ UT_TEST(free_after_slab_released_panics)
 	UT_CHECK(back_to_baseline());
 }
 
+/* The hot path of a keep_hot cache trusts the memo's slab without asking
+ * the memmap: a slab released under the memo must not be trusted. */
+UT_TEST(keep_hot_free_after_memo_slab_released_panics)
+{
+	struct kmem_cache *c;
+	void *a;
+
+	setup();
+	c = kmem_cache_create("hotpage", 4096, 0);
+	UT_CHECK(c != NULL);
+	kmem_cache_keep_hot(c);
+	a = kmem_cache_alloc(c);                /* its slab is the memo's */
+	kmem_cache_free(c, a);                  /* set aside by the hot path */
+	kmem_cache_shrink(c);                   /* back to its slab, the slab released */
+	UT_CHECK_EQ(stats_of("hotpage").s.pages, 0);
+	EXPECT_PANIC(kmem_cache_free(c, a), "not a slab object");
+	a = kmem_cache_alloc(c);                /* a new slab, a new memo */
+	UT_CHECK(a != NULL);
+	kmem_cache_free(c, a);
+	EXPECT_PANIC(kmem_cache_free(c, a), "double free");
+	UT_CHECK_EQ(kmem_cache_destroy(c), 0);
+	UT_CHECK(back_to_baseline());
+}
+
 UT_TEST(free_bad_pointers_panics)
 {
 	struct kmem_cache *c;
