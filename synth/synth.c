@@ -358,13 +358,19 @@ static void unlink_region(struct region *r)
  * its first descriptor region is made. fast_fd jumps through the thread's
  * per-descriptor vector for the call: synth_fdvec, one page holding a
  * vector of SYNTH_FD_MAX entries per call, each the entry of a region or
- * syscall_slow. Regions are made lazily, after a generic call on the
- * descriptor succeeded (synth_note_rw): the first call pays the generic
- * path and about a thousand instructions of synthesis, the rest run the
- * region. Lazily because most descriptors a program opens are read or
- * written a few times or never (a shell opens /dev/null for every
- * redirection), and because the thread that calls is the one whose
- * vector gets the region.
+ * syscall_slow. Regions are made lazily, after generic calls on the
+ * descriptor succeeded (synth_note_rw), by a gauge on the file
+ * (synth_gauge_tick, <synthos/synth.h>): its first SYNTH_FD_WAIT
+ * successful calls of a kind are only counted, the next one pays the
+ * generic path and the synthesis (about 500 instructions for a leaf, a
+ * thousand or more for a framed body), the rest run the region. Lazily
+ * because most descriptors a program opens are read or written a few
+ * times or never (a shell opens /dev/null for every redirection), and
+ * because the thread that calls is the one whose vector gets the region.
+ * The wait is the ski-rental rule: a region repays its cost after two to
+ * three fast calls (a fast call saves 170 to 500), so the kernel spends
+ * about that much on generic calls before it buys; a descriptor used
+ * twice never pays for code it would not use.
  */
 #define SYNTH_FD_CALLS 5                 /* read write pread64 pwrite64 lseek */
 #define NR_read     0

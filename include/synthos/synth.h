@@ -17,6 +17,7 @@
 #define SYNTHOS_SYNTH_H
 
 #include <synthos/types.h>
+#include <synthos/vfs.h>
 
 struct task;
 struct proc;
@@ -56,6 +57,23 @@ static inline bool synth_fd_linked(const uint64_t *fdvec, int fd, unsigned call)
 	return fdvec && (unsigned)fd < SYNTH_FD_MAX &&
 	       fdvec[call * SYNTH_FD_MAX + (unsigned)fd] != (uint64_t)syscall_slow;
 }
+/*
+ * The file's gauge for call k (the numbering above): regions are made
+ * lazily, and only after the file has served SYNTH_FD_WAIT generic calls
+ * of that kind (synth.c, "Lazy, and after a wait"). Counts this call and
+ * says whether the wait is over. Inline, before synth_note_rw: a
+ * descriptor used once or twice costs two instructions more a call.
+ */
+#define SYNTH_FD_WAIT 2                 /* < 4: two bits a call in synth_gauge */
+static inline bool synth_gauge_tick(struct file *f, unsigned k)
+{
+	unsigned seen = (f->synth_gauge >> (2 * k)) & 3;
+	if (seen >= SYNTH_FD_WAIT)
+		return true;
+	f->synth_gauge = (uint16_t)(f->synth_gauge + (1u << (2 * k)));
+	return false;
+}
+
 /* A kernel-mode fault at rip: is rip inside a synthesized C body or a
  * stack leaf? If the fault cannot be repaired, synth_abandon_body drops
  * what the body holds, says how many slots it parked at the kernel stack

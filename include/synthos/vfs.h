@@ -182,6 +182,7 @@ struct file {
 	unsigned flags;                 /* O_* status flags incl. access mode (not O_CLOEXEC) */
 	void *priv;                     /* the file type's own state (pipe end, tty...) */
 	uint8_t synth_untemplated;      /* calls no template serves for it (synth/synth.c) */
+	uint16_t synth_gauge;           /* generic calls served, 2 bits per call (synth.c) */
 };
 
 static inline bool file_readable(const struct file *f)

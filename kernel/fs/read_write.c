@@ -110,7 +110,7 @@ static ssize_t do_rw(int fd, char *ubuf, size_t count, const int64_t *pos, bool 
 	/* Lazy synthesis, unless no template serves this file and call. */
 	unsigned call = (pos ? 2 : 0) + write;   /* read 0, write 1, pread64 2, pwrite64 3 (synth.c) */
 	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << call)) &&
-	    !synth_fd_linked(current->synth_fdvec, fd, call))
+	    synth_gauge_tick(f, call) && !synth_fd_linked(current->synth_fdvec, fd, call))
 		synth_note_rw(fd, f, pos ? (write ? 18 : 17) : (write ? 1 : 0));
 	file_put(f);
 	return r;
@@ -350,7 +350,7 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned, whence)
 		return -EBADF;
 	int64_t r = f->ops->llseek ? f->ops->llseek(f, offset, (int)whence) : -ESPIPE;
 	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << 4)) &&
-	    !synth_fd_linked(current->synth_fdvec, fd, 4))
+	    synth_gauge_tick(f, 4) && !synth_fd_linked(current->synth_fdvec, fd, 4))
 		synth_note_rw(fd, f, 8);        /* lazy synthesis (lseek is call 4) */
 	file_put(f);
 	return r;

@@ -676,9 +676,38 @@ static long synth_live_regions(void)
 	return n;
 }
 
+/* Regions made since boot ("N regions synthesized" in /proc/synth's first
+ * line), or -1 without it (Linux). */
+static long synth_regions_made(void)
+{
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f)
+		f = fopen("/proc/synth", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	long n = -1;
+	if (fgets(line, sizeof line, f)) {
+		char *s = strstr(line, " regions synthesized");
+		if (s) {
+			while (s > line && s[-1] >= '0' && s[-1] <= '9')
+				s--;
+			n = strtol(s, NULL, 10);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/* Calls of each kind per descriptor: past the kernel's wait before it
+ * synthesizes (synth/synth.c SYNTH_FD_WAIT, 2), so every round makes its
+ * regions. */
+#define CHURN_CALLS 3
+
 TEST(code_cache_churn)
 {
 	enum { N = 100000 };
+	long made0 = synth_regions_made();
 	ut_write_file("cf", "0123456789abcdef", 16, 0644);
 	/* Round -1 is a warm-up: a thread's first synthesized call may link
 	 * per-system-call code (a descriptor switch) that stays; the count
@@ -691,8 +720,9 @@ TEST(code_cache_churn)
 		char c;
 		if (pipe(p) < 0)
 			FAIL("iteration %d: pipe: %s", i, ut_errname(errno));
-		if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 || c != 'x')
-			FAIL("iteration %d: pipe write/read", i);
+		for (int k = 0; k < CHURN_CALLS; k++)
+			if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 || c != 'x')
+				FAIL("iteration %d: pipe write/read", i);
 		CHECK_OK(close(p[0]));
 		CHECK_OK(close(p[1]));
 
@@ -701,21 +731,29 @@ TEST(code_cache_churn)
 			FAIL("iteration %d: open: %s", i, ut_errname(errno));
 		char b[4];
 		char v = (char)('a' + (i + 26) % 26);
-		if (pwrite(f, &v, 1, (i + 12) % 12) != 1 || pread(f, b, 4, (i + 12) % 12) != 4 || b[0] != v)
-			FAIL("iteration %d: file pwrite/pread", i);
+		for (int k = 0; k < CHURN_CALLS; k++)
+			if (pwrite(f, &v, 1, (i + 12) % 12) != 1 ||
+			    pread(f, b, 4, (i + 12) % 12) != 4 || b[0] != v)
+				FAIL("iteration %d: file pwrite/pread", i);
 		CHECK_OK(close(f));
 
 		int z = open("/dev/zero", O_RDONLY);
 		if (z < 0)
 			FAIL("iteration %d: open /dev/zero: %s", i, ut_errname(errno));
-		b[0] = 1;
-		if (read(z, b, 4) != 4 || b[0] != 0)
-			FAIL("iteration %d: /dev/zero read", i);
+		for (int k = 0; k < CHURN_CALLS; k++) {
+			b[0] = 1;
+			if (read(z, b, 4) != 4 || b[0] != 0)
+				FAIL("iteration %d: /dev/zero read", i);
+		}
 		CHECK_OK(close(z));
 	}
 	long after = synth_live_regions();
 	if (before >= 0 && after != before)
 		FAIL("live synthesized regions: %ld before, %ld after", before, after);
+	/* And regions were made: five descriptor calls per round. */
+	long made = synth_regions_made();
+	if (made >= 0 && made - made0 < 5L * N)
+		FAIL("%ld regions made in %d rounds (want at least %ld)", made - made0, N, 5L * N);
 }
 
 /* ---- lseek on an in-memory file, after warm-up ----------------------------- */
