@@ -115,7 +115,7 @@ struct region {
 	struct pipe *pipe;               /* pipe regions: counted in pipe->synth_regions */
 	bool stack_leaf;                 /* a leaf that may fault on user memory, on the
 					  * kernel stack (fast_read_zero.S): all of it
-					  * counts as body, with three slots to restore */
+					  * counts as body, with one slot to restore */
 	bool *abort_unlock;              /* a lock the body holds, dropped if it faults */
 	unsigned aborts;                 /* faults in its body sent to the generic path */
 	struct list_head link;           /* all regions, or the retired list */
@@ -688,8 +688,8 @@ bool synth_body_at(uint64_t rip)
  * the body and resumes at synth_fast_abort, which restores the frame and
  * takes the generic path, where the same access gives EFAULT the generic
  * way. Drop the lock the body may hold (the mp pipe variant) first. A
- * stack leaf parked three slots, not fast_frame's five: *slots says which,
- * and the handler resumes at synth_leaf_abort for it.
+ * stack leaf parked one slot (the user RSP), not fast_frame's five: *slots
+ * says which, and the handler resumes at synth_leaf_abort for it.
  */
 int synth_abandon_body(uint64_t rip, int *slots)
 {
@@ -699,7 +699,7 @@ int synth_abandon_body(uint64_t rip, int *slots)
 	if (r->abort_unlock)
 		__atomic_store_n(r->abort_unlock, false, __ATOMIC_RELEASE);
 	r->aborts++;
-	*slots = r->stack_leaf ? 3 : 5;
+	*slots = r->stack_leaf ? 1 : 5;
 	return r->nr;
 }
 

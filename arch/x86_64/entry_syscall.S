@@ -131,7 +131,7 @@ syscall_direct:
 /*
  * A synthesized fast body's user access faulted beyond repair (see
  * kernel_fault_fixup in trap.c, which sets RSP to fast_frame.S's five
- * slots at the kernel stack top -- a stack leaf's three, entering at
+ * slots at the kernel stack top -- a stack leaf's one, entering at
  * synth_leaf_abort -- RAX to the call number, and clears AC).
  * The trap left GS the kernel's (this RIP is not in the code cache) and
  * interrupts off. Restore the user registers the frame saved, give GS
@@ -141,11 +141,11 @@ syscall_direct:
 synth_fast_abort:
 	popq %rdx
 	popq %rsi
-	/* A stack leaf (synth/templates/fast_read_zero.S) parked the top
-	 * three slots only, and left RSI and RDX the user's. */
-synth_leaf_abort:
 	popq %rdi
 	popq %rcx
+	/* A stack leaf (synth/templates/fast_read_zero.S) parked the top
+	 * slot only, the user RSP, and left the other registers the user's. */
+synth_leaf_abort:
 	popq %rsp
 	swapgs
 	jmp syscall_slow

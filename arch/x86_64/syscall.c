@@ -135,6 +135,9 @@ static __attribute__((noinline)) void exit_to_user_mode_work(struct task *t,
 		 * in process context, even while nobody reads the terminal. */
 		if (unlikely(READ_ONCE(exit_work_global.console_input))) {
 			WRITE_ONCE(exit_work_global.console_input, false);
+			/* The clear before the look (store then load: a full
+			 * fence, for SMP; one CPU needs only the compiler's). */
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			if (console_input_pending())
 				tty_console_rx();
 		}
@@ -148,6 +151,7 @@ static __attribute__((noinline)) void exit_to_user_mode_work(struct task *t,
 		/* The hint is cleared before the question it stands for is
 		 * asked, so a signal sent after the clear sets it again. */
 		WRITE_ONCE(t->sigpending, false);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (signal_work_pending(t, f)) {
 			signal_deliver(f);      /* handles everything pending */
 			if (task_signal_pending(t))

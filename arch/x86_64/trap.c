@@ -162,7 +162,7 @@ static bool kernel_fault_fixup(struct trap_frame *f)
 	if (body) {
 		int slots = 5;
 		f->rax = (uint64_t)synth_abandon_body(f->rip, &slots);  /* drops a lock it holds */
-		/* fast_frame's five slots, or a stack leaf's top three */
+		/* fast_frame's five slots, or a stack leaf's top one */
 		fixup = slots == 5 ? (uint64_t)synth_fast_abort : (uint64_t)synth_leaf_abort;
 		f->rsp = this_cpu_kernel_rsp() - (uint64_t)slots * 8;
 		f->rflags &= ~(1UL << 18);                  /* AC: user access closed */

@@ -77,7 +77,7 @@ static inline bool synth_gauge_tick(struct file *f, unsigned k)
 /* A kernel-mode fault at rip: is rip inside a synthesized C body or a
  * stack leaf? If the fault cannot be repaired, synth_abandon_body drops
  * what the body holds, says how many slots it parked at the kernel stack
- * top (5: fast_frame; 3: a stack leaf), and the handler resumes at
+ * top (5: fast_frame; 1: a stack leaf), and the handler resumes at
  * synth_fast_abort or synth_leaf_abort (arch/x86_64/trap.c). */
 bool synth_body_at(uint64_t rip);
 int synth_abandon_body(uint64_t rip, int *slots);  /* the call number, for the generic path */
