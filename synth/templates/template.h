@@ -83,9 +83,17 @@ static inline int USER_RANGE_OK(const void *p, unsigned long n)
 #endif
 
 /* Copies with the string instructions: rep movsq for the words, movsb for
- * the rest (the generic usercopy.S does the same). */
+ * the rest (the generic usercopy.S does the same); below 16 bytes, movsb
+ * alone (fewer instructions to set up than the two). */
 static inline void fast_copy(void *dst, const void *src, unsigned long n)
 {
+	if (n < 16) {
+		__asm__ __volatile__("rep movsb"
+				     : "+D"(dst), "+S"(src), "+c"(n)
+				     :
+				     : "memory");
+		return;
+	}
 	unsigned long q = n >> 3, r = n & 7;
 	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
 			     : "+D"(dst), "+S"(src), "+c"(q)
