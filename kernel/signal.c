@@ -40,7 +40,8 @@
  * The pending hint. task->sigpending (proc.h) lets the way out of every
  * system call skip this file with one load. It is set by everything that
  * can make a signal deliverable to a thread: a send to the thread or to
- * its process (every thread), an unblock in signal_set_blocked, a stop
+ * its process (every thread), an unblock of a pending signal in
+ * signal_set_blocked, a stop
  * (every thread: task_signal_pending is true while stopped), and a new
  * thread (fork.c). Only the exit loop clears it, before it asks
  * task_signal_pending itself; a hint left set costs one slow exit.
@@ -507,8 +508,10 @@ void signal_set_blocked(struct task *t, sigset_t mask)
 	mask &= ~SIG_KERNEL_ONLY_MASK;
 	unsigned long f = spin_lock_irqsave(&sig_lock);
 	sigset_t newly = mask & ~t->blocked;
-	if (t->blocked & ~mask)
-		WRITE_ONCE(t->sigpending, true);        /* something unblocked */
+	/* Unblocking a pending signal makes it deliverable (pending sets
+	 * change only under sig_lock, which we hold). */
+	if ((t->blocked & ~mask) & (t->pending | (p ? p->shared_pending : 0)))
+		WRITE_ONCE(t->sigpending, true);
 	t->blocked = mask;
 	/* Shared signals this thread just refused: offer them to another. */
 	sigset_t retarget = p ? newly & p->shared_pending : 0;
