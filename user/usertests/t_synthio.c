@@ -676,29 +676,6 @@ static long synth_live_regions(void)
 	return n;
 }
 
-/* Regions made since boot ("N regions synthesized" in /proc/synth's first
- * line), or -1 without it (Linux). */
-static long synth_regions_made(void)
-{
-	FILE *f = fopen("/proc/synth/regions", "r");
-	if (!f)
-		f = fopen("/proc/synth", "r");
-	if (!f)
-		return -1;
-	char line[512];
-	long n = -1;
-	if (fgets(line, sizeof line, f)) {
-		char *s = strstr(line, " regions synthesized");
-		if (s) {
-			while (s > line && s[-1] >= '0' && s[-1] <= '9')
-				s--;
-			n = strtol(s, NULL, 10);
-		}
-	}
-	fclose(f);
-	return n;
-}
-
 /* Calls of each kind per descriptor: past the kernel's wait before it
  * synthesizes (synth/synth.c SYNTH_FD_WAIT, 2), so every round makes its
  * regions. */
@@ -707,7 +684,7 @@ static long synth_regions_made(void)
 TEST(code_cache_churn)
 {
 	enum { N = 100000 };
-	long made0 = synth_regions_made();
+	long made0 = ut_synth_regions_made();
 	ut_write_file("cf", "0123456789abcdef", 16, 0644);
 	/* Round -1 is a warm-up: a thread's first synthesized call may link
 	 * per-system-call code (a descriptor switch) that stays; the count
@@ -751,7 +728,7 @@ TEST(code_cache_churn)
 	if (before >= 0 && after != before)
 		FAIL("live synthesized regions: %ld before, %ld after", before, after);
 	/* And regions were made: five descriptor calls per round. */
-	long made = synth_regions_made();
+	long made = ut_synth_regions_made();
 	if (made >= 0 && made - made0 < 5L * N)
 		FAIL("%ld regions made in %d rounds (want at least %ld)", made - made0, N, 5L * N);
 }

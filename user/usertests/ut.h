@@ -155,6 +155,9 @@ void ut_sleep_ms(long ms);
 
 /* Free memory in pages from /proc/meminfo's MemFree, or -1. */
 long ut_free_pages(void);
+/* synthos: regions synthesized since boot (/proc/synth), or -1 (Linux,
+ * synth=off). */
+long ut_synth_regions_made(void);
 
 /* Signals. */
 void ut_sigaction(int sig, void (*fn)(int), int flags);

@@ -279,6 +279,29 @@ void ut_sleep_ms(long ms)
 		;
 }
 
+/* Regions made since boot ("N regions synthesized" in /proc/synth's first
+ * line), or -1 without it (Linux) or with synth=off. */
+long ut_synth_regions_made(void)
+{
+	FILE *f = fopen("/proc/synth/regions", "r");
+	if (!f)
+		f = fopen("/proc/synth", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	long n = -1;
+	if (fgets(line, sizeof line, f)) {
+		char *s = strstr(line, " regions synthesized");
+		if (s && strncmp(line, "synthesis off", 13) != 0) {
+			while (s > line && s[-1] >= '0' && s[-1] <= '9')
+				s--;
+			n = strtol(s, NULL, 10);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
 long ut_free_pages(void)
 {
 	char buf[4096];
