@@ -184,18 +184,6 @@ long copy_path_from(char *dst, const char *usrc, size_t done)
 	}
 }
 
-/* A path that starts less than PATH_CHUNK bytes before the end of its page. */
-long copy_path_near_page_end(char *dst, const char *usrc)
-{
-	size_t first = PAGE_SIZE - ((uint64_t)usrc & (PAGE_SIZE - 1));
-	if (copy_from_user(dst, usrc, first))
-		return -EFAULT;
-	const char *nul = find_nul(dst, first);
-	if (nul)
-		return nul - dst;
-	return copy_path_from(dst, usrc, first);
-}
-
 int user_path_empty_ok(const char *upath, char *kbuf)
 {
 	return (int)copy_path(kbuf, upath);

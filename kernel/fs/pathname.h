@@ -37,8 +37,8 @@
 extern char name_bufs[NAME_BUFS][PATH_MAX];    /* namei.c */
 extern unsigned name_bufs_free;                /* bit i: name_bufs[i] is free */
 
+/* The path from byte `done` on, in chunks that never cross a page. */
 long copy_path_from(char *dst, const char *usrc, size_t done);
-long copy_path_near_page_end(char *dst, const char *usrc);
 
 typedef uint64_t __attribute__((may_alias, aligned(1))) path_word_t;
 
@@ -64,7 +64,7 @@ static inline __attribute__((always_inline)) long copy_path(char *dst, const cha
 	uint64_t a = (uint64_t)usrc;
 
 	if (unlikely(PAGE_SIZE - (a & (PAGE_SIZE - 1)) < PATH_CHUNK))
-		return copy_path_near_page_end(dst, usrc);
+		return copy_path_from(dst, usrc, 0);    /* its first chunk ends the page */
 	if (copy_from_user(dst, usrc, PATH_CHUNK))
 		return -EFAULT;
 	const char *nul = find_nul(dst, PATH_CHUNK);

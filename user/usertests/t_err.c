@@ -105,6 +105,14 @@ TEST(efault_paths)
 	memset(p, 'a', PG);
 	CHECK_ERR(RAW(SYS_open, p + PG - 100, O_RDONLY), EFAULT);
 	CHECK_ERR(RAW(SYS_stat, p + PG - 1, &st), EFAULT);
+	/* A name that ends just before the hole: copied without touching it
+	 * (the copy never crosses into the page after the NUL's). */
+	for (size_t back = 10; back <= 40; back += 15) {
+		memcpy(p + PG - back, "/dev/null", 10);
+		int fd = CHECK_OK(RAW(SYS_open, p + PG - back, O_RDONLY));
+		CHECK_OK(close(fd));
+		CHECK_OK(RAW(SYS_stat, p + PG - back, &st));
+	}
 }
 
 TEST(efault_out_structs)
