@@ -41,10 +41,10 @@
  * system call skip this file with one load. It is set by everything that
  * can make a signal deliverable to a thread: a send to the thread or to
  * its process (every thread), an unblock of a pending signal in
- * signal_set_blocked, a stop
- * (every thread: task_signal_pending is true while stopped), and a new
- * thread (fork.c). Only the exit loop clears it, before it asks
- * task_signal_pending itself; a hint left set costs one slow exit.
+ * signal_set_blocked, a stop (every thread: task_signal_pending is true
+ * while stopped), and a new thread (fork.c). Only the exit loop clears
+ * it, before it asks task_signal_pending itself; a hint left set costs
+ * one slow exit.
  *
  * Locking. sig_lock (masks interrupts; one lock, as synthos has one CPU)
  * protects every pending set and siginfo slot, the sighand actions,

@@ -60,7 +60,8 @@ static inline bool synth_fd_linked(const uint64_t *fdvec, int fd, unsigned call)
 /*
  * The file's gauge for call k (the numbering above): regions are made
  * lazily, and only after the file has served SYNTH_FD_WAIT generic calls
- * of that kind (synth.c, "Lazy, and after a wait"). Counts this call and
+ * of that kind (synth.c, the comment before SYNTH_FD_CALLS; docs/SYNTHESIS.md,
+ * "The wait"). Counts this call and
  * says whether the wait is over. Inline, before synth_note_rw: a
  * descriptor used once or twice costs two instructions more a call.
  */
