@@ -13,7 +13,7 @@
 
 USER_CC      := musl-gcc
 USER_CFLAGS  := -std=gnu11 -static -O2 -Wall -Wextra -Werror -MMD -MP
-USER_SINGLE  := mtcount hello echoargs synthstat
+USER_SINGLE  := mtcount hello echoargs synthstat fdfuzz
 USER_PROGS   := usertests $(USER_SINGLE)
 USER_BINS    := $(USER_PROGS:%=$(BUILD)/user/%)
 

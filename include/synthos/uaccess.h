@@ -4,9 +4,14 @@
  *
  * Every user pointer is hostile until one of these functions has copied
  * through it. They check the range is below USER_TOP, then copy with the
- * page-fault handler armed to turn a fault into -EFAULT (a page that can be
+ * page-fault handler armed to stop the copy at a fault (a page that can be
  * faulted in -- demand zero, copy-on-write -- is faulted in and the copy
  * goes on). With SMAP, user pages are reachable only inside these functions.
+ *
+ * Two kinds of caller: most want all or nothing (copy_from_user and the
+ * rest: 0 or -EFAULT); the reads and writes whose Linux counterparts return
+ * a short count after a fault use the uio_*_some forms, which say how many
+ * bytes moved before the first inaccessible one.
  */
 #ifndef SYNTHOS_UACCESS_H
 #define SYNTHOS_UACCESS_H
@@ -22,9 +27,11 @@ static inline bool access_ok(const void *uptr, size_t len)
 	return a <= USER_TOP && len <= USER_TOP - a;
 }
 
-/* The copies themselves (arch/x86_64/usercopy.S): 0 or -EFAULT. */
-long raw_copy_user(void *dst, const void *src, size_t n);
-long raw_clear_user(void *dst, size_t n);
+/* The copies themselves (arch/x86_64/usercopy.S): the number of bytes
+ * NOT copied -- 0, or, after a fault, the count from the first byte that
+ * could not be reached. */
+size_t raw_copy_user(void *dst, const void *src, size_t n);
+size_t raw_clear_user(void *dst, size_t n);
 
 /* 0, or -EFAULT if any byte is inaccessible (some bytes may have been
  * copied). Inline: the range check is three instructions, and every
@@ -33,21 +40,21 @@ static inline int copy_from_user(void *dst, const void *usrc, size_t n)
 {
 	if (!access_ok(usrc, n))
 		return -14;                     /* -EFAULT */
-	return (int)raw_copy_user(dst, usrc, n);
+	return raw_copy_user(dst, usrc, n) ? -14 : 0;
 }
 
 static inline int copy_to_user(void *udst, const void *src, size_t n)
 {
 	if (!access_ok(udst, n))
 		return -14;                     /* -EFAULT */
-	return (int)raw_copy_user(udst, src, n);
+	return raw_copy_user(udst, src, n) ? -14 : 0;
 }
 
 static inline int clear_user(void *udst, size_t n)
 {
 	if (!access_ok(udst, n))
 		return -14;                     /* -EFAULT */
-	return (int)raw_clear_user(udst, n);
+	return raw_clear_user(udst, n) ? -14 : 0;
 }
 /* Copies a NUL-terminated string of at most max-1 chars; returns its length,
  * -EFAULT, or -ENAMETOOLONG when there is no NUL within max bytes. */
@@ -91,6 +98,48 @@ static inline int uio_copy_in(void *dst, struct uio *u, size_t n)
 	if (!r)
 		u->base += n;
 	return r;
+}
+
+/*
+ * The partial forms: copy, store or zero up to n bytes through u and say
+ * how many moved (n: all; fewer: the next byte is inaccessible); base
+ * advances by that many. A range that is not all user space moves nothing,
+ * as access_ok refuses it before any byte.
+ */
+static inline size_t uio_copy_out_some(struct uio *u, const void *src, size_t n)
+{
+	extern void *memcpy(void *, const void *, size_t);
+	size_t done = n;
+	if (!u->user)
+		memcpy(u->base, src, n);
+	else
+		done = access_ok(u->base, n) ? n - raw_copy_user(u->base, src, n) : 0;
+	u->base += done;
+	return done;
+}
+
+static inline size_t uio_copy_in_some(void *dst, struct uio *u, size_t n)
+{
+	extern void *memcpy(void *, const void *, size_t);
+	size_t done = n;
+	if (!u->user)
+		memcpy(dst, u->base, n);
+	else
+		done = access_ok(u->base, n) ? n - raw_copy_user(dst, u->base, n) : 0;
+	u->base += done;
+	return done;
+}
+
+static inline size_t uio_zero_some(struct uio *u, size_t n)
+{
+	extern void *memset(void *, int, size_t);
+	size_t done = n;
+	if (!u->user)
+		memset(u->base, 0, n);
+	else
+		done = access_ok(u->base, n) ? n - raw_clear_user(u->base, n) : 0;
+	u->base += done;
+	return done;
 }
 
 #endif

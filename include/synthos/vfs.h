@@ -107,6 +107,7 @@ struct page;
 #define SEEK_END  2
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
+#define SEEK_MAX  SEEK_HOLE
 
 #define PATH_MAX 4096
 #define NAME_MAX 255
@@ -399,6 +400,7 @@ int vfs_open_inode_take(struct inode *ino, int flags, struct file **res);
 
 /* A new super_block (refs 0, a fresh anonymous st_dev); the caller sets root. */
 struct super_block *sb_alloc(const struct super_ops *ops, uint64_t magic);
+#define PIPEFS_MAGIC 0x50495045         /* the nameless inodes' (anon_inode_new) */
 /* A fresh read-write in-memory filesystem (ramfs/tmpfs), root mode 0755. */
 int ramfs_new(struct super_block **sb);
 

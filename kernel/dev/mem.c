@@ -248,12 +248,13 @@ static ssize_t random_read_uio(struct uio *u, size_t n)
 	for (uint64_t ctr = 0; done < n; ctr++) {
 		chacha20_block(key, ctr, 0, blk);
 		size_t chunk = MIN(n - done, sizeof(blk));
-		if (uio_copy_out(u, blk, chunk)) {
+		size_t moved = uio_copy_out_some(u, blk, chunk);
+		done += moved;
+		if (moved < chunk) {
 			if (!done)
 				done = (size_t)-EFAULT;
 			break;
 		}
-		done += chunk;
 		if (done < n && done % PAGE_SIZE == 0 && current_signal_pending())
 			break;
 	}
@@ -310,10 +311,10 @@ static ssize_t zero_read(struct file *f, struct uio *u, size_t n, uint64_t *pos)
 	}
 	while (done < n) {
 		size_t chunk = MIN(n - done, (size_t)PAGE_SIZE);
-		if (clear_user(u->base, chunk))
+		size_t moved = uio_zero_some(u, chunk);
+		done += moved;
+		if (moved < chunk)              /* a fault: the bytes so far, as Linux */
 			return done ? (ssize_t)done : -EFAULT;
-		u->base += chunk;
-		done += chunk;
 		if (done < n && current_signal_pending())
 			break;
 	}
@@ -339,10 +340,11 @@ static ssize_t random_write(struct file *f, struct uio *u, size_t n, uint64_t *p
 	size_t done = 0;
 	while (done < n) {
 		size_t chunk = MIN(n - done, sizeof(buf));
-		if (uio_copy_in(buf, u, chunk))
+		size_t moved = uio_copy_in_some(buf, u, chunk);
+		random_mix(buf, moved);
+		done += moved;
+		if (moved < chunk)
 			return done ? (ssize_t)done : -EFAULT;
-		random_mix(buf, chunk);
-		done += chunk;
 	}
 	memset(buf, 0, sizeof(buf));
 	return (ssize_t)done;

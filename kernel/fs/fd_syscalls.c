@@ -231,8 +231,8 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, uint64_t, arg)
 	case FIONREAD:
 	case FIGETBSZ:
 		if (S_ISREG(f->inode->mode)) {
-			int v = cmd == FIGETBSZ ? 4096 :
-				(int)(f->pos < f->inode->size ? f->inode->size - f->pos : 0);
+			/* Linux's: size - position, negative past the end */
+			int v = cmd == FIGETBSZ ? 4096 : (int)(f->inode->size - f->pos);
 			r = put_user(v, (int *)arg) ? -EFAULT : 0;
 			break;
 		}

@@ -171,18 +171,6 @@ int ramfs_truncate(struct inode *ino, uint64_t size)
 	return 0;
 }
 
-static int uio_zero(struct uio *u, size_t n)
-{
-	if (u->user) {
-		if (clear_user(u->base, n))
-			return -EFAULT;
-	} else {
-		memset(u->base, 0, n);
-	}
-	u->base += n;
-	return 0;
-}
-
 static ssize_t ramfs_read(struct file *f, struct uio *u, size_t n, uint64_t *pos)
 {
 	struct inode *ino = f->inode;
@@ -197,14 +185,14 @@ static ssize_t ramfs_read(struct file *f, struct uio *u, size_t n, uint64_t *pos
 		size_t in = off % PAGE_SIZE;
 		size_t chunk = MIN(PAGE_SIZE - in, n - done);
 		char *page = page_lookup(ino, off / PAGE_SIZE);
-		int err = page ? uio_copy_out(u, page + in, chunk) : uio_zero(u, chunk);
-		if (err) {
+		size_t moved = page ? uio_copy_out_some(u, page + in, chunk) : uio_zero_some(u, chunk);
+		done += moved;
+		off += moved;
+		if (moved < chunk) {            /* a fault: the bytes so far, as Linux */
 			if (!done)
 				return -EFAULT;
 			break;
 		}
-		done += chunk;
-		off += chunk;
 	}
 	*pos = off;
 	return (ssize_t)done;
@@ -228,19 +216,28 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 	while (done < n) {
 		size_t in = off % PAGE_SIZE;
 		size_t chunk = MIN(PAGE_SIZE - in, n - done);
+		/* Linux's generic_perform_write tries the source before it
+		 * takes a page: a chunk with no readable byte is EFAULT and
+		 * leaves no page behind (SEEK_DATA and st_blocks see that). */
+		char probe;
+		if (u->user && !page_lookup(ino, off / PAGE_SIZE) && copy_from_user(&probe, u->base, 1)) {
+			err = -EFAULT;
+			break;
+		}
 		char *page = page_get(ino, off / PAGE_SIZE);
 		if (!page) {
 			err = -ENOSPC;
 			break;
 		}
-		if (uio_copy_in(page + in, u, chunk)) {
+		size_t moved = uio_copy_in_some(page + in, u, chunk);
+		done += moved;
+		off += moved;
+		if (off > ino->size)
+			ino->size = off;
+		if (moved < chunk) {            /* a fault: the bytes so far, as Linux */
 			err = -EFAULT;
 			break;
 		}
-		done += chunk;
-		off += chunk;
-		if (off > ino->size)
-			ino->size = off;
 	}
 	if (!done)
 		return err;

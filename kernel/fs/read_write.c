@@ -348,7 +348,9 @@ SYSCALL_DEFINE3(lseek, int, fd, int64_t, offset, unsigned, whence)
 	struct file *f = fget_io(fd);
 	if (!f)
 		return -EBADF;
-	int64_t r = f->ops->llseek ? f->ops->llseek(f, offset, (int)whence) : -ESPIPE;
+	/* Linux's order: a bad whence is EINVAL before an unseekable file is ESPIPE */
+	int64_t r = whence > SEEK_MAX ? -EINVAL :
+		    f->ops->llseek ? f->ops->llseek(f, offset, (int)whence) : -ESPIPE;
 	if (r >= 0 && synth_enabled && !(f->synth_untemplated & (1u << 4)) &&
 	    synth_gauge_tick(f, 4) && !synth_fd_linked(current->synth_fdvec, fd, 4))
 		synth_note_rw(fd, f, 8);        /* lazy synthesis (lseek is call 4) */

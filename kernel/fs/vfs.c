@@ -117,7 +117,6 @@ int sb_busy(struct super_block *sb, long extra_refs)
 
 /* Pipes, sockets and the like live in one pseudo filesystem, as Linux's
  * pipefs; the inodes have no name (nlink 0) and go with their last file. */
-#define PIPEFS_MAGIC 0x50495045
 static struct super_block *anon_sb;
 
 struct inode *anon_inode_new(uint32_t mode)

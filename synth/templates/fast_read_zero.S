@@ -21,11 +21,20 @@
  * (HOLE_kstack, folded in) and parks there the user RSP: the top slot of
  * fast_frame.S's layout, and the only register it changes besides RAX
  * (the loop indexes from RAX down, so RCX, RDI, RSI, RDX and R11 stay the
- * user's). 21 instructions for one byte, with no call. A fault the
+ * user's). 22 instructions for one byte, with no call. A fault the
  * page-fault handler cannot repair resumes at synth_leaf_abort
  * (entry_syscall.S), which pops that slot and runs the call on the
  * generic path, where the same access gives EFAULT the generic way
  * (region flag stack_leaf: synth.c, trap.c).
+ *
+ * The loop runs from the last byte down, but stores the first byte
+ * before it: the generic path zeroes upwards and stops at the first byte
+ * it cannot reach, so a buffer whose first page is bad must be left
+ * untouched, and one whose second page is bad must have its first page
+ * zeroed -- and the abort leaves exactly that: nothing, or (the top byte
+ * faulting at once) only the first byte, which the generic path zeroes
+ * too. user/fdfuzz.c found the leaf zeroing a buffer's second page while
+ * it answered EFAULT for the first.
  *
  * Interrupts are off throughout.
  */
@@ -49,7 +58,8 @@ fast_read_zero:
 	leaq -1(%rdx), %rax             /* the last byte's index */
 synth_site_stac_zero:
 	stac
-1:	movb $0, (%rsi,%rax)            /* the only user access */
+	movb $0, (%rsi)                 /* the first byte first (see above) */
+1:	movb $0, (%rsi,%rax)            /* the user accesses */
 	decq %rax
 	jns 1b
 synth_site_clac_zero:

@@ -341,6 +341,85 @@ TEST(dev_zero_small_reads)
 	CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == 7);
 }
 
+/*
+ * A buffer that starts on a page it cannot store to and runs into a good
+ * one. Linux zeroes upwards and stops at the first byte it cannot reach:
+ * EFAULT, and the good page untouched. The synthesized leaf zeroed from
+ * the top down and wrote the good page before it faulted (user/fdfuzz.c
+ * found it). The other way round (good page, then a hole) Linux's count
+ * depends on its clear_user (word by word without ERMS), so that half
+ * checks only that exactly the bytes counted were zeroed.
+ */
+TEST(dev_zero_read_into_a_hole)
+{
+	int z = CHECK_OK(open("/dev/zero", O_RDONLY));
+	char *m = mmap(NULL, 3 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	char *good = m + 4096, c;
+	CHECK_OK(mprotect(good, 4096, PROT_READ | PROT_WRITE));
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(read(z, &c, 1), 1);     /* warm: synthesized from the third call */
+	static const size_t counts[] = { 2, 8, 40, 64, 65, 1000, 5000 };
+	for (int round = 0; round < 3 * synth_scale; round++)
+		for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+			size_t n = counts[k];
+			for (size_t before = 1; before < n && before <= 9; before += 4) {
+				memset(good, 0x55, 4096);
+				CHECK_ERR(read(z, good - before, n), EFAULT);
+				for (int i = 0; i < 4096; i++)
+					if (good[i] != 0x55)
+						FAIL("read of %zu from %zu bytes before the page: EFAULT, "
+						     "but byte %d of the page was written", n, before, i);
+				memset(good, 0x55, 4096);
+				ssize_t r = read(z, good + 4096 - before, n);
+				size_t zeroed = 0;
+				for (int i = 0; i < 4096; i++)
+					zeroed += good[i] == 0;
+				if (r < 0 ? errno != EFAULT || zeroed : (size_t)r > before || zeroed != (size_t)r)
+					FAIL("read of %zu into the last %zu bytes of the page: %s, %zu bytes zeroed",
+					     n, before, r < 0 ? ut_errname(errno) : "a count", zeroed);
+			}
+		}
+	CHECK_OK(munmap(m, 3 * 4096));
+	CHECK_OK(close(z));
+}
+
+/* A file read or write whose buffer runs into a hole moves the bytes up
+ * to the hole and says so, to the byte, as Linux's (generic_perform_write,
+ * filemap reads); one whose first byte is bad is EFAULT and leaves no
+ * page behind. */
+TEST(file_io_into_a_hole)
+{
+	char *m = mmap(NULL, 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(mprotect(m, 4096, PROT_READ | PROT_WRITE));
+	char *end = m + 4096;
+	int fd = CHECK_OK(open("holey", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	for (int round = 0; round < 3; round++) {
+		memset(m, 'a' + round, 4096);
+		CHECK_EQ(pwrite(fd, end - 100, 300, 0), 100);
+		CHECK_EQ(lseek(fd, 0, SEEK_END), 100);
+		CHECK_EQ(write(fd, end - 7, 50), 7);
+		CHECK_EQ(lseek(fd, 0, SEEK_CUR), 107);
+		memset(m, 0, 4096);
+		CHECK_EQ(pread(fd, end - 30, 107, 0), 30);
+		CHECK(end[-30] == 'a' + round && end[-1] == 'a' + round);
+		CHECK_EQ(lseek(fd, 5, SEEK_SET), 5);
+		CHECK_EQ(read(fd, end - 11, 4000), 11);
+		CHECK_EQ(lseek(fd, 0, SEEK_CUR), 16);
+		CHECK_OK(ftruncate(fd, 0));
+	}
+	/* Nothing readable: EFAULT, the file stays empty, and no page was taken. */
+	CHECK_ERR(pwrite(fd, end, 10, 8192), EFAULT);
+	struct stat st;
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 0);
+	CHECK_EQ(st.st_blocks, 0);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink("holey"));
+	CHECK_OK(munmap(m, 2 * 4096));
+}
+
 /* ---- 9. pread on an in-memory file ---------------------------------------------- */
 
 #define PFILE (64 * 1024)
@@ -846,6 +925,8 @@ const struct utest ut_synthio_tests[] = {
 	T(syscall_regs_kept_on_fast_paths),
 	T(syscall_with_hostile_stack_pointer),
 	T(dev_zero_small_reads),
+	T(dev_zero_read_into_a_hole),
+	T(file_io_into_a_hole),
 	T(pread_memory_file),
 	T(lseek_memory_file),
 	T(write_memory_file),
