@@ -2,7 +2,7 @@
  * fdfuzz.c - a differential fuzzer for the descriptor calls synthos
  * synthesizes: the same seeded sequence of read, write, pread64,
  * pwrite64, lseek, dup2/dup3, close, open, fcntl, ftruncate, FIONREAD,
- * fstat, fork and thread creation on /dev/null, /dev/zero, pipes and a file of
+ * fstat, getpid/getppid/gettid/getuid, fork and thread creation on /dev/null, /dev/zero, pipes and a file of
  * the in-memory filesystem, with good and hostile buffers, counts,
  * offsets and descriptors. Every result (the return value or -errno, and
  * the bytes a read brought in) goes into a digest; a checkpoint line every
@@ -314,6 +314,7 @@ static void *thread_body(void *arg)
 }
 
 static int in_child;
+static long my_pid, my_ppid, my_uid;  /* this process's, before the calls */
 
 static void one_op(void)
 {
@@ -456,7 +457,7 @@ static void one_op(void)
 					((uint64_t)st.st_mode << 20) ^ ((uint64_t)st.st_nlink << 56));
 		return;
 	}
-	if (op < 93) {
+	if (op < 92) {
 		/* a descriptor that is not open, or out of range */
 		static const int badfds[] = { -1, 30, 62, 65, 99, 1 << 20, 0x7fffffff };
 		int b = badfds[below(7)];
@@ -464,6 +465,15 @@ static void one_op(void)
 		r = below(2) ? syscall(SYS_write, b, arena, n) : syscall(SYS_read, b, arena, n);
 		snprintf(what, sizeof what, "badfd %d", b);
 		record(what, ret_of(r), 0);
+		return;
+	}
+	if (op < 94) {
+		/* the process constants, synthesized per thread: compared with
+		 * what this process knows of itself (the numbers differ between
+		 * kernels, the relations must not) */
+		long pid = syscall(SYS_getpid), tid = syscall(SYS_gettid), ppid = syscall(SYS_getppid);
+		record("ids", (pid == my_pid) | (ppid == my_ppid) << 1 | (tid == pid) << 2 |
+			      (syscall(SYS_getuid) == my_uid) << 3, 0);
 		return;
 	}
 	if (in_child)
@@ -477,6 +487,8 @@ static void one_op(void)
 		pid_t pid = fork();
 		if (pid == 0) {
 			in_child = 1;
+			my_ppid = my_pid;
+			my_pid = syscall(SYS_getpid);
 			rng = child_seed;
 			digest = 0;
 			run_ops(16);
@@ -565,6 +577,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	my_pid = getpid();
+	my_ppid = getppid();
+	my_uid = getuid();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* At a fixed address: whether a long count from the arena stays in
 	 * user space (access_ok) must not depend on where a kernel maps. */

@@ -24,7 +24,7 @@
 #                    quick set; the slow set's stress loops exercise the
 #                    synthesizer, which synth=off does not run)
 #
-# Not part of tests/run-all (yet). Run by hand: tests/guest/diff.sh
+# Part of tests/run-all (make test); alone: tests/guest/diff.sh
 # Outputs and console logs: build/test-logs/guest/diff-*.
 . "$(dirname "$0")/../lib.sh"
 G=$LOGDIR/guest
@@ -65,25 +65,32 @@ summary() {
 	msg=$(head -1 "$base.err" 2>/dev/null)
 	echo "status $(cat "$base.status")${msg:+ ($msg)}"
 }
-# compare NAME: same exit status and output on both, else the first difference.
+# compare NAME [SIDE]: same exit status and output on Linux and on SIDE
+# (test, the default, or off: then the check is diff-synthoff:NAME), else
+# the first difference.
 compare() {
-	local name=$1 ref=$G/diff-$1.ref test=$G/diff-$1.test
+	local name=$1 side=${2:-test}
+	local ref=$G/diff-$1.ref test=$G/diff-$1.$side
 	local rs ts
+	local check=diff:$name
+	[ "$side" = off ] && check=diff-synthoff:$name
 	rs=$(cat "$ref.status") ts=$(cat "$test.status")
 	# 124/125 with a message: run-in-guest got no answer from Linux.
 	if { [ "$rs" = 124 ] || [ "$rs" = 125 ]; } && [ -s "$ref.err" ]; then
-		fail "diff:$name" "the Linux run failed: $(summary "$name" ref)"
-		return
+		fail "$check" "the Linux run failed: $(summary "$name" ref)"
+		return 1
 	fi
 	if [ "$rs" = "$ts" ] && cmp -s "$ref.out" "$test.out"; then
-		pass "diff:$name"
+		pass "$check"
+		return 0
 	elif [ "$rs" != "$ts" ]; then
-		fail "diff:$name" "exit status: Linux $rs, synthos $(summary "$name" test)"
+		fail "$check" "exit status: Linux $rs, synthos $(summary "$name" "$side")"
 	else
 		local d
 		d=$(diff "$ref.out" "$test.out" | grep -m2 '^[<>]' | sed 's/^</Linux:/; s/^>/synthos:/' | tr '\n' ' ')
-		fail "diff:$name" "output differs: ${d}(${ref#"$TOP"/}.out vs .test.out)"
+		fail "$check" "output differs: ${d}(${ref#"$TOP"/}.out vs .$side.out)"
 	fi
+	return 1
 }
 
 # ---- build, then: does synthos run /init at all? ------------------------------------
@@ -134,6 +141,42 @@ fi
 if [ -x "$TOP/build/user/echoargs" ]; then
 	both echoargs 120 -- echoargs one "two words" ''
 	compare echoargs
+fi
+
+# ---- fdfuzz: the same seeded calls on all three -----------------------------------------
+# user/fdfuzz.c: read, write, pread64, pwrite64, lseek, dup2, close, fcntl,
+# fork, threads... on /dev/null, /dev/zero, pipes and a memory file, with
+# hostile buffers, counts and descriptors. Its output is a digest of every
+# result, so synthos must answer every call as Linux does, with synthesized
+# code (synth=on) and without. The synth=on run also says how many regions
+# the synthesizer made and how many invalidations the calls raised: a fuzz
+# that never reached synthesized code would prove nothing.
+FUZZARGS=${DIFF_FDFUZZ:--n 20000 1 2 3 4 5 6}
+if [ -x "$TOP/build/user/fdfuzz" ]; then
+	# shellcheck disable=SC2086
+	rig ref fdfuzz 900 -- fdfuzz $FUZZARGS &
+	# shellcheck disable=SC2086
+	rig test fdfuzz 900 -- fdfuzz -s $FUZZARGS &
+	# shellcheck disable=SC2086
+	[ "$SYNTHOFF" = 1 ] && rig off fdfuzz 900 -- fdfuzz $FUZZARGS &
+	wait
+	stats=$(grep -m1 '^fdfuzz: ' "$G/diff-fdfuzz.test.out")
+	sed -i '/^fdfuzz: /d' "$G/diff-fdfuzz.test.out"
+	read -r made inval < <(echo "$stats" | sed -n 's/^fdfuzz: \([0-9]*\) regions synthesized, \([0-9]*\) invalidations.*/\1 \2/p')
+	if [ "$KTEST" != build/synthos.elf ]; then
+		:       # another kernel: no synthesizer to count
+	elif [ -n "$made" ] && [ "$made" -ge 1000 ] && [ "$inval" -ge 300 ]; then
+		pass diff:fdfuzz-synthesized
+	else
+		fail diff:fdfuzz-synthesized "the fuzz should make >= 1000 regions and raise >= 300 invalidations; it said: ${stats:-nothing}"
+	fi
+	ok=1
+	compare fdfuzz || ok=0
+	if [ "$SYNTHOFF" = 1 ]; then compare fdfuzz off || ok=0; fi
+	[ "$ok" = 1 ] || echo "info diff: the first call that differs: run 'fdfuzz -v -c 1' with the failing" \
+		"checkpoint's seed on both sides (tools/run-in-guest [--kernel linux] -- fdfuzz ...) and diff" >&2
+else
+	echo "info diff: no build/user/fdfuzz; its checks are skipped" >&2
 fi
 
 # ---- usertests: one check per test -------------------------------------------------------

@@ -6,7 +6,7 @@
 # per check, and "linux-usertests:NAME" for each test of usertests (quick and
 # slow sets: -a; the slow set adds about 10 s).
 #
-# Not part of tests/run-all (yet). Run by hand: tests/guest/linux.sh
+# Part of tests/run-all (make test); alone: tests/guest/linux.sh
 # Outputs and console logs: build/test-logs/guest/linux-*.
 . "$(dirname "$0")/../lib.sh"
 G=$LOGDIR/guest
