@@ -1,8 +1,9 @@
 /*
  * fdfuzz.c - a differential fuzzer for the descriptor calls synthos
  * synthesizes: the same seeded sequence of read, write, pread64,
- * pwrite64, lseek, dup2/dup3, close, open, fcntl, ftruncate, FIONREAD,
- * fstat, getpid/getppid/gettid/getuid, fork and thread creation on /dev/null, /dev/zero, pipes and a file of
+ * pwrite64, readv, writev, preadv, pwritev, lseek, dup2/dup3, close,
+ * open, fcntl, ftruncate, FIONREAD, fstat, getpid/getppid/gettid/getuid,
+ * fork and thread creation on /dev/null, /dev/zero, pipes and a file of
  * the in-memory filesystem, with good and hostile buffers, counts,
  * offsets and descriptors. Every result (the return value or -errno, and
  * the bytes a read brought in) goes into a digest; a checkpoint line every
@@ -45,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -314,6 +316,113 @@ static void *thread_body(void *arg)
 }
 
 static int in_child;
+
+/* Whether a pipe call may go on: a write (of at most n bytes from memory
+ * that can be read) must leave the pipe at most PIPE_LEVEL_MAX full (else a read end drains it first: that call is made
+ * instead), and a blocking read needs data or no writer left (else the
+ * call is skipped). Records what it did instead and returns 0 then. */
+static int pipe_may_go(int s, int wr, size_t n)
+{
+	char what[96];
+	struct slot *sl = &slots[s];
+	int fd = slot_fd[s];
+	int lvl = pipe_level(sl->pipe, NULL);
+	int fl = fcntl(fd, F_GETFL);
+	if (wr && sl->kind == K_PIPE_W &&
+	    (lvl < 0 || lvl + (long)n > PIPE_LEVEL_MAX)) {
+		int rs = read_end_of(sl->pipe);
+		if (rs < 0) {
+			record("skip full pipe", lvl, 0);
+			return 0;
+		}
+		int rfl = fcntl(slot_fd[rs], F_GETFL);
+		struct pollfd pf = { slot_fd[rs], POLLIN, 0 };
+		if (!(rfl & O_NONBLOCK) && poll(&pf, 1, 0) != 1) {
+			record("skip drain", lvl, 0);
+			return 0;
+		}
+		long r = ret_of(read(slot_fd[rs], arena, PIPE_COUNT_MAX));
+		snprintf(what, sizeof what, "drain %d pipe %d level %d", s, sl->pipe, lvl);
+		record(what, r, read_data(arena, r));
+		return 0;
+	}
+	if (!wr && sl->kind == K_PIPE_R && !(fl & O_NONBLOCK) && lvl <= 0) {
+		/* empty: the read waits unless no writer is left (Linux's
+		 * poll may say POLLIN for an empty pipe that holds a buffer a
+		 * faulting write left) */
+		struct pollfd pf = { fd, POLLIN, 0 };
+		int pr = poll(&pf, 1, 0);
+		if (pr != 1 || !(pf.revents & POLLHUP)) {
+			snprintf(what, sizeof what, "poll %d: would block", s);
+			record(what, lvl, 0);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* readv, writev, preadv or pwritev with one to three segments (or a bad
+ * vector, a count of 0 or past IOV_MAX). On a pipe or a /dev/zero read
+ * only the first segment may be bad, and only from its first byte: past
+ * that Linux's count depends on its page slots and clear_user. */
+static void vector_op(int s)
+{
+	static struct iovec iov[4];
+	int seg_cls[4] = { 0 };
+	char what[160];
+	struct slot *sl = &slots[s];
+	int fd = slot_fd[s], wr = below(2), positional = below(3) == 0, cls;
+	int is_pipe = sl->kind == K_PIPE_R || sl->kind == K_PIPE_W;
+	int whole = is_pipe || (sl->kind == K_ZERO && !wr);
+	unsigned long cnt = 1 + below(3);
+	memset(iov, 0, sizeof iov);
+	size_t valid = 0;                       /* bytes that can move */
+	for (unsigned long i = 0; i < cnt; i++) {
+		size_t n = pick_count();
+		if (n > PIPE_COUNT_MAX && (is_pipe || (sl->kind == K_FILE && below(4))))
+			n = 1 + below(PIPE_COUNT_MAX);
+		char *b = pick_buf(n, whole, !wr, &cls);
+		if (whole && i > 0 && cls != BUF_VALID) {
+			n = 1 + below(2000);
+			b = arena + below(ARENA_PAGES * PG - n);
+			cls = BUF_VALID;
+		}
+		iov[i] = (struct iovec){ b, n };
+		seg_cls[i] = cls;
+		valid += cls == BUF_VALID ? n : 0;
+	}
+	const struct iovec *v = iov;
+	unsigned op = below(20);
+	if (op == 0)
+		cnt = 0;
+	else if (op == 1)
+		cnt = below(2) ? 1025 : (unsigned long)-1;
+	else if (op == 2)
+		v = (const struct iovec *)(below(2) ? (uintptr_t)arena - 8 : 0xffff800000000000ul);
+	if (is_pipe && !positional && !pipe_may_go(s, wr, valid))
+		return;
+	long off = positional ? pick_offset(wr) : 0;
+	long r;
+	if (positional)
+		r = syscall(wr ? SYS_pwritev : SYS_preadv, fd, v, cnt, off, 0);
+	else
+		r = syscall(wr ? SYS_writev : SYS_readv, fd, v, cnt);
+	r = ret_of(r);
+	uint64_t data = 0;
+	if (!wr && r > 0 && v == iov) {
+		long left = r;
+		for (unsigned long i = 0; i < cnt && left > 0; i++) {
+			size_t k = (size_t)left < iov[i].iov_len ? (size_t)left : iov[i].iov_len;
+			data = data * 31 + read_data(iov[i].iov_base, (long)k);
+			left -= (long)k;
+		}
+	}
+	int w = snprintf(what, sizeof what, "%s %d(%s) cnt %lu @%ld:", positional ? (wr ? "pwritev" : "preadv") : (wr ? "writev" : "readv"),
+			 s, kind_name[sl->kind], cnt, off);
+	for (int i = 0; i < 3 && iov[i].iov_len && w < (int)sizeof what - 24; i++)
+		w += snprintf(what + w, sizeof what - w, " %d/%#zx", seg_cls[i], iov[i].iov_len);
+	record(what, r, data);
+}
 static long my_pid, my_ppid, my_uid;  /* this process's, before the calls */
 
 static void one_op(void)
@@ -325,6 +434,10 @@ static void one_op(void)
 	long r;
 	int cls;
 
+	if (op < 8) {
+		vector_op(s);
+		return;
+	}
 	if (op < 50) {
 		/* read or write, through the plain call or pread64/pwrite64 */
 		int wr = below(2), positional = below(4) == 0;
@@ -337,42 +450,8 @@ static void one_op(void)
 		char *buf = pick_buf(n, is_pipe || (sl->kind == K_ZERO && !wr), !wr, &cls);
 		if (is_pipe && cls == BUF_VALID && n > PIPE_COUNT_MAX)
 			buf = (char *)0xffff800000000000ul, cls = BUF_BAD_FIRST;
-		if (is_pipe && !positional) {
-			int lvl = pipe_level(sl->pipe, NULL);
-			int fl = fcntl(fd, F_GETFL);
-			if (wr && sl->kind == K_PIPE_W) {
-				if (lvl < 0 || lvl + (long)(n < PIPE_COUNT_MAX ? n : PIPE_COUNT_MAX) > PIPE_LEVEL_MAX) {
-					/* drain instead, from a read end if there is one */
-					int rs = read_end_of(sl->pipe);
-					if (rs < 0) {
-						record("skip full pipe", lvl, 0);
-						return;
-					}
-					int rfl = fcntl(slot_fd[rs], F_GETFL);
-					struct pollfd pf = { slot_fd[rs], POLLIN, 0 };
-					if (!(rfl & O_NONBLOCK) && poll(&pf, 1, 0) != 1) {
-						record("skip drain", lvl, 0);
-						return;
-					}
-					r = ret_of(read(slot_fd[rs], arena, PIPE_COUNT_MAX));
-					snprintf(what, sizeof what, "drain %d pipe %d level %d", s, sl->pipe, lvl);
-					record(what, r, read_data(arena, r));
-					return;
-				}
-			}
-			if (!wr && sl->kind == K_PIPE_R && !(fl & O_NONBLOCK) && lvl <= 0) {
-				/* empty: the read waits unless no writer is left
-				 * (Linux's poll may say POLLIN for an empty pipe
-				 * that holds a buffer a faulting write left) */
-				struct pollfd pf = { fd, POLLIN, 0 };
-				int pr = poll(&pf, 1, 0);
-				if (pr != 1 || !(pf.revents & POLLHUP)) {
-					snprintf(what, sizeof what, "poll %d: would block", s);
-					record(what, lvl, 0);
-					return;
-				}
-			}
-		}
+		if (is_pipe && !positional && !pipe_may_go(s, wr, cls == BUF_VALID ? n : 0))
+			return;
 		if (sl->kind == K_FILE && wr && !positional && below(2)) {
 			/* keep the file position where writes stay small */
 			off_t pos = lseek(fd, 0, SEEK_CUR);

@@ -1,6 +1,7 @@
 /*
- * uaccess.c - strncpy_from_user (include/synthos/uaccess.h, where the
- * other copies are inline); the faulting instructions are in usercopy.S.
+ * uaccess.c - strncpy_from_user and a vector uio's move
+ * (include/synthos/uaccess.h, where the other copies are inline); the
+ * faulting instructions are in usercopy.S.
  */
 #include <synthos/compiler.h>
 #include <synthos/errno.h>
@@ -29,6 +30,37 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
 		done += chunk;
 	}
 	return -ENAMETOOLONG;
+}
+
+size_t uio_vec_move(struct uio *u, void *kbuf, size_t n, enum uio_dir dir)
+{
+	size_t done = 0;
+	while (done < n) {
+		if (!u->seg_left) {
+			if (!u->nnext)
+				break;          /* the driver asked past the vector's total */
+			u->base = u->next->base;
+			u->seg_left = u->next->len;
+			u->next++;
+			u->nnext--;
+			continue;
+		}
+		size_t c = MIN(u->seg_left, n - done), left;
+		char *k = (char *)kbuf + done;
+		if (dir == UIO_OUT)
+			left = raw_copy_user(u->base, k, c);
+		else if (dir == UIO_IN)
+			left = raw_copy_user(k, u->base, c);
+		else
+			left = raw_clear_user(u->base, c);
+		c -= left;
+		u->base += c;
+		u->seg_left -= c;
+		done += c;
+		if (left)
+			break;
+	}
+	return done;
 }
 
 /* The exception table (usercopy.S): where to resume after a bad user access. */

@@ -66,18 +66,46 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
 
 /*
  * A buffer that is either user or kernel memory, for file operations that
- * serve both read(2) and the kernel's own reads (exec, the ELF loader).
- * base advances as bytes are copied.
+ * serve both read(2) and the kernel's own reads (exec, the ELF loader), or
+ * a vector of user segments (readv, writev: one driver call for the whole
+ * vector, as Linux's iov_iter, so each driver keeps its own semantics --
+ * /dev/null never touches the segments, a pipe write of PIPE_BUF bytes
+ * stays atomic, a file read stops at the first byte it cannot store).
+ * base advances as bytes are copied; a vector steps to its next segment
+ * when the current one (seg_left bytes left) is used up. A single buffer
+ * has next == NULL, so `{ .base = buf, .user = true }` is one; its length is the count the
+ * driver is given.
  */
+struct uio_seg {
+	char *base;
+	size_t len;
+};
+
 struct uio {
 	char *base;
 	bool user;
+	size_t seg_left;                /* vector: bytes left in the current segment */
+	const struct uio_seg *next;     /* vector: the segments after it, or NULL */
+	unsigned long nnext;
 };
+
+/* A vector's move (arch/x86_64/uaccess.c): up to n bytes between kbuf and
+ * the segments (their ranges checked already), stopping at the first byte
+ * that faults; returns how many moved. */
+enum uio_dir { UIO_OUT, UIO_IN, UIO_ZERO };
+size_t uio_vec_move(struct uio *u, void *kbuf, size_t n, enum uio_dir dir);
 
 static inline int uio_copy_out(struct uio *u, const void *src, size_t n)
 {
 	extern void *memcpy(void *, const void *, size_t);
 	int r = 0;
+	if (u->next) {                  /* all or nothing: undo a short move */
+		struct uio save = *u;
+		if (uio_vec_move(u, (void *)src, n, UIO_OUT) == n)
+			return 0;
+		*u = save;
+		return -14;
+	}
 	if (u->user)
 		r = copy_to_user(u->base, src, n);
 	else
@@ -91,6 +119,13 @@ static inline int uio_copy_in(void *dst, struct uio *u, size_t n)
 {
 	extern void *memcpy(void *, const void *, size_t);
 	int r = 0;
+	if (u->next) {
+		struct uio save = *u;
+		if (uio_vec_move(u, dst, n, UIO_IN) == n)
+			return 0;
+		*u = save;
+		return -14;
+	}
 	if (u->user)
 		r = copy_from_user(dst, u->base, n);
 	else
@@ -110,6 +145,8 @@ static inline size_t uio_copy_out_some(struct uio *u, const void *src, size_t n)
 {
 	extern void *memcpy(void *, const void *, size_t);
 	size_t done = n;
+	if (u->next)
+		return uio_vec_move(u, (void *)src, n, UIO_OUT);
 	if (!u->user)
 		memcpy(u->base, src, n);
 	else
@@ -122,6 +159,8 @@ static inline size_t uio_copy_in_some(void *dst, struct uio *u, size_t n)
 {
 	extern void *memcpy(void *, const void *, size_t);
 	size_t done = n;
+	if (u->next)
+		return uio_vec_move(u, dst, n, UIO_IN);
 	if (!u->user)
 		memcpy(dst, u->base, n);
 	else
@@ -134,12 +173,26 @@ static inline size_t uio_zero_some(struct uio *u, size_t n)
 {
 	extern void *memset(void *, int, size_t);
 	size_t done = n;
+	if (u->next)
+		return uio_vec_move(u, NULL, n, UIO_ZERO);
 	if (!u->user)
 		memset(u->base, 0, n);
 	else
 		done = access_ok(u->base, n) ? n - raw_clear_user(u->base, n) : 0;
 	u->base += done;
 	return done;
+}
+
+/* Whether the next byte a write would take from u can be read: Linux's
+ * generic_perform_write asks before it takes a page. */
+static inline bool uio_next_readable(struct uio *u)
+{
+	char c;
+	if (u->next) {
+		struct uio probe = *u;          /* a look only: u stays where it is */
+		return uio_vec_move(&probe, &c, 1, UIO_IN) == 1;
+	}
+	return !u->user || !copy_from_user(&c, u->base, 1);
 }
 
 #endif

@@ -219,8 +219,7 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 		/* Linux's generic_perform_write tries the source before it
 		 * takes a page: a chunk with no readable byte is EFAULT and
 		 * leaves no page behind (SEEK_DATA and st_blocks see that). */
-		char probe;
-		if (u->user && !page_lookup(ino, off / PAGE_SIZE) && copy_from_user(&probe, u->base, 1)) {
+		if (!page_lookup(ino, off / PAGE_SIZE) && !uio_next_readable(u)) {
 			err = -EFAULT;
 			break;
 		}

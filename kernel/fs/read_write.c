@@ -9,10 +9,8 @@
  * bytes; pread/pwrite on an unseekable file is ESPIPE, a negative offset
  * EINVAL. A fault after some bytes moved returns the count so far.
  *
- * Vectors: on regular files each segment goes to the file in turn; on
- * anything else (pipes, ttys, devices) the segments are gathered into a
- * bounce buffer so the driver sees one call -- a readv on a pipe must not
- * block again after it got data, and a small writev must stay atomic.
+ * Vectors: the driver gets the whole vector in one call, through a uio
+ * that steps from segment to segment (do_rwv).
  */
 #include <synthos/compiler.h>
 #include <synthos/errno.h>
@@ -26,7 +24,7 @@
 #include "internal.h"
 
 #define UIO_MAXIOV 1024
-#define BOUNCE_MAX (64 * 1024)
+#define BOUNCE_MAX (64 * 1024)          /* sendfile's buffer */
 
 struct iovec {
 	void *base;
@@ -84,7 +82,7 @@ ssize_t rw_file(struct file *f, char *ubuf, size_t count, const int64_t *pos, bo
 	if (!r && !access_ok(ubuf, count))
 		r = -EFAULT;
 	if (!r && count) {
-		struct uio u = { ubuf, true };
+		struct uio u = { .base = ubuf, .user = true };
 		uint64_t p = pos ? (uint64_t)*pos : f->pos;
 		if (count > MAX_RW_COUNT)
 			count = MAX_RW_COUNT;
@@ -152,11 +150,16 @@ static struct iovec *import_iov(const struct iovec *uiov, unsigned long cnt, siz
 		*err = -EFAULT;
 		return NULL;
 	}
+	/* Linux checks every length while it copies the vector in, then
+	 * every range: a negative length anywhere is EINVAL before a bad
+	 * range is EFAULT. */
 	for (unsigned long i = 0; i < cnt; i++) {
 		if ((ssize_t)iov[i].len < 0) {
 			*err = -EINVAL;
 			goto fail;
 		}
+	}
+	for (unsigned long i = 0; i < cnt; i++) {
 		if (!access_ok(iov[i].base, iov[i].len)) {
 			*err = -EFAULT;
 			goto fail;
@@ -171,127 +174,54 @@ fail:
 	return NULL;
 }
 
-/* Segment by segment (regular files: no blocking, no atomicity needed). */
-static ssize_t rw_segments(struct file *f, struct iovec *iov, unsigned long cnt,
-			   uint64_t *pos, bool write)
-{
-	ssize_t total = 0;
-	for (unsigned long i = 0; i < cnt; i++) {
-		if (!iov[i].len)
-			continue;
-		struct uio u = { iov[i].base, true };
-		ssize_t r = rw_op(f, &u, iov[i].len, pos, write);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-		if ((size_t)r < iov[i].len)
-			break;
-	}
-	return total;
-}
-
-/* Through a bounce buffer: one driver call per BOUNCE_MAX bytes; a read
- * returns after the first call that brought anything. */
-static ssize_t rw_bounce(struct file *f, struct iovec *iov, unsigned long cnt, size_t total,
-			 uint64_t *pos, bool write)
-{
-	size_t bsize = MIN(total, (size_t)BOUNCE_MAX);
-	char *buf = kmalloc(bsize);
-	unsigned long seg = 0;
-	size_t segoff = 0, done = 0;
-	ssize_t err = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (done < total) {
-		size_t n = MIN(total - done, bsize), got;
-		struct uio u = { buf, false };
-		if (write) {
-			/* gather n bytes */
-			for (got = 0; got < n;) {
-				size_t c = MIN(iov[seg].len - segoff, n - got);
-				if (c && copy_from_user(buf + got, (char *)iov[seg].base + segoff, c)) {
-					err = -EFAULT;
-					break;
-				}
-				got += c;
-				segoff += c;
-				if (segoff == iov[seg].len) {
-					seg++;
-					segoff = 0;
-				}
-			}
-			if (err)
-				break;
-		}
-		ssize_t r = rw_op(f, &u, n, pos, write);
-		if (r <= 0) {
-			err = r;
-			break;
-		}
-		if (!write) {
-			/* scatter r bytes */
-			for (got = 0; got < (size_t)r;) {
-				size_t c = MIN(iov[seg].len - segoff, (size_t)r - got);
-				if (c && copy_to_user((char *)iov[seg].base + segoff, buf + got, c)) {
-					err = -EFAULT;
-					break;
-				}
-				got += c;
-				segoff += c;
-				if (segoff == iov[seg].len) {
-					seg++;
-					segoff = 0;
-				}
-			}
-			done += got;
-			break;
-		}
-		done += (size_t)r;
-		if ((size_t)r < n)
-			break;
-	}
-	kfree(buf);
-	return done ? (ssize_t)done : err;
-}
-
-/* pos NULL or -1 (preadv2): the file position. */
+/*
+ * readv and the rest, in Linux's order: a bad descriptor, then (positional
+ * calls) an unseekable file, then the vector itself (more than UIO_MAXIOV
+ * segments or a negative length EINVAL, a segment outside user space or an
+ * unreadable vector EFAULT), then the access mode -- so a readv of a
+ * bad vector on a write-only descriptor is EFAULT, not EBADF. The whole
+ * vector goes to the driver in one call through a vector uio, as Linux's
+ * iov_iter: each driver's own rules (atomic pipe writes, /dev/null never
+ * touching the bytes, a file read stopping at the first bad byte) hold
+ * for vectors as for read and write. pos NULL or -1 (preadv2): the file
+ * position.
+ */
 static ssize_t do_rwv(int fd, const struct iovec *uiov, unsigned long cnt, const int64_t *pos,
 		      bool write)
 {
 	struct file *f = fget_io(fd);
-	struct iovec *iov;
-	size_t total;
-	ssize_t r;
+	struct iovec *iov = NULL;
+	size_t total = 0;
+	ssize_t r = 0;
 
 	if (!f)
 		return -EBADF;
 	if (pos && *pos == -1)
 		pos = NULL;
-	r = pos && !f->ops->llseek ? -ESPIPE : 0;
-	if (!r)
-		r = rw_check(f, write);
-	if (!r && cnt > UIO_MAXIOV)
+	if (pos && !f->ops->llseek)
+		r = -ESPIPE;
+	else if (cnt > UIO_MAXIOV)
 		r = -EINVAL;
-	if (r || cnt == 0) {
-		file_put(f);
-		return r;
+	else if (cnt)
+		iov = import_iov(uiov, cnt, &total, &r);
+	if (!r) {
+		r = rw_check(f, write);
+		if (r == -EISDIR && total == 0)
+			r = 0;                  /* Linux reads nothing before it asks the directory */
 	}
-	iov = import_iov(uiov, cnt, &total, &r);
-	if (iov) {
+	if (!r && total) {
+		STATIC_ASSERT(sizeof(struct iovec) == sizeof(struct uio_seg), "a segment is an iovec");
+		const struct uio_seg *seg = (const struct uio_seg *)iov;
+		struct uio u = { .base = seg[0].base, .user = true, .seg_left = seg[0].len,
+				  .next = seg + 1, .nnext = cnt - 1 };
 		uint64_t p = pos ? (uint64_t)*pos : f->pos;
-		if (total == 0)
-			r = 0;
-		else if (S_ISREG(f->inode->mode))
-			r = rw_segments(f, iov, cnt, &p, write);
-		else
-			r = rw_bounce(f, iov, cnt, total, &p, write);
+		r = rw_op(f, &u, total, &p, write);
 		if (!pos)
 			f->pos = p;
 		if (r > 0 && !write && S_ISREG(f->inode->mode))
 			touch_atime(f->inode);
-		kfree(iov);
 	}
+	kfree(iov);
 	file_put(f);
 	return r;
 }
@@ -386,7 +316,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, int64_t *, uoffset, size_t, c
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
 	while ((size_t)done < count) {
-		struct uio ui = { buf, false }, uo = { buf, false };
+		struct uio ui = { .base = buf, .user = false }, uo = { .base = buf, .user = false };
 		size_t n = MIN(count - (size_t)done, (size_t)BOUNCE_MAX);
 		uint64_t p = ipos;
 		r = in->ops->read(in, &ui, n, &p);

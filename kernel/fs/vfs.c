@@ -370,7 +370,7 @@ ssize_t kernel_read(struct file *f, void *buf, size_t n, uint64_t off)
 		return -EISDIR;
 	if (!f->ops->read)
 		return -EINVAL;
-	struct uio u = { buf, false };
+	struct uio u = { .base = buf, .user = false };
 	return f->ops->read(f, &u, n, &off);
 }
 
@@ -380,7 +380,7 @@ ssize_t kernel_write(struct file *f, const void *buf, size_t n, uint64_t off)
 		return -EBADF;
 	if (!f->ops->write)
 		return -EINVAL;
-	struct uio u = { (char *)buf, false };
+	struct uio u = { .base = (char *)buf, .user = false };
 	return f->ops->write(f, &u, n, &off);
 }
 

@@ -905,7 +905,12 @@ TEST(syscall_with_hostile_stack_pointer)
 			CHECK(buf[0] == 0 && buf[7] == 0 && buf[8] == 1);
 			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)hole, 8, stacks[k]), -EFAULT);
 			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)ro, 8, stacks[k]), -EFAULT);
-			CHECK_EQ(syscall_on_stack(SYS_read, z, (long)page + 4092, 8, stacks[k]), -EFAULT);
+			/* 4 bytes, then the hole: synthos zeroes the 4 and says
+			 * so, as Linux does on a CPU with ERMS; without it
+			 * Linux's clear_user goes by words and says EFAULT. */
+			memset(page + 4092, 1, 4);
+			long r = syscall_on_stack(SYS_read, z, (long)page + 4092, 8, stacks[k]);
+			CHECK(r == -EFAULT || (r == 4 && page[4092] == 0 && page[4095] == 0));
 			CHECK_EQ(syscall_on_stack(SYS_write, p[1], (long)hole, 1, stacks[k]), -EFAULT);
 			CHECK_EQ(syscall_on_stack(SYS_write, p[1], (long)"h", 1, stacks[k]), 1);
 			CHECK_EQ(syscall_on_stack(SYS_read, p[0], (long)hole, 1, stacks[k]), -EFAULT);
