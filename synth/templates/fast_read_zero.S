@@ -21,7 +21,8 @@
  * (HOLE_kstack, folded in) and parks there the user RSP: the top slot of
  * fast_frame.S's layout, and the only register it changes besides RAX
  * (the loop indexes from RAX down, so RCX, RDI, RSI, RDX and R11 stay the
- * user's). 22 instructions for one byte, with no call. A fault the
+ * user's). 21 instructions for one byte, with no call (the size check
+ * comes after the move, so the index it computes is the loop's). A fault the
  * page-fault handler cannot repair resumes at synth_leaf_abort
  * (entry_syscall.S), which pops that slot and runs the call on the
  * generic path, where the same access gives EFAULT the generic way
@@ -49,13 +50,12 @@
 fast_read_zero:
 	incq HOLE_counter(%rip)         /* the region's gauge, beside the cache */
 	leaf_access_ok 3f
-	leaq -1(%rdx), %rax
-	cmpq $ZERO_FAST_MAX - 1, %rax
-	ja 4f                           /* 0, or more than ZERO_FAST_MAX */
 	movq %rsp, %rax
 	movabs $HOLE_kstack, %rsp       /* the thread's kernel stack */
 	pushq %rax                      /* the user RSP: the one parked slot */
 	leaq -1(%rdx), %rax             /* the last byte's index */
+	cmpq $ZERO_FAST_MAX - 1, %rax
+	ja 4f                           /* 0, or more than ZERO_FAST_MAX */
 synth_site_stac_zero:
 	stac
 	movb $0, (%rsi)                 /* the first byte first (see above) */
@@ -69,7 +69,8 @@ synth_site_clac_zero:
 	sysretq
 3:	movq $-14, %rax                 /* -EFAULT */
 	sysretq
-4:	movl $NR_read, %eax             /* the generic path */
+4:	popq %rsp                       /* the generic path */
+	movl $NR_read, %eax
 	jmp syscall_slow
 	leaf_user_top
 	.size fast_read_zero, . - fast_read_zero
