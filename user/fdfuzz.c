@@ -3,7 +3,7 @@
  * synthesizes: the same seeded sequence of read, write, pread64,
  * pwrite64, readv, writev, preadv, pwritev, lseek, dup2/dup3, close,
  * open, fcntl, ftruncate, FIONREAD, fstat, getpid/getppid/gettid/getuid,
- * fork and thread creation on /dev/null, /dev/zero, pipes and a file of
+ * stores through a shared mapping of the file, fork and thread creation on /dev/null, /dev/zero, pipes and a file of
  * the in-memory filesystem, with good and hostile buffers, counts,
  * offsets and descriptors. Every result (the return value or -errno, and
  * the bytes a read brought in) goes into a digest; a checkpoint line every
@@ -430,7 +430,7 @@ static void one_op(void)
 	char what[160];
 	int s = (int)below(NSLOT), fd = slot_fd[s];
 	struct slot *sl = &slots[s];
-	unsigned op = below(100);
+	unsigned op = below(102);
 	long r;
 	int cls;
 
@@ -555,9 +555,35 @@ static void one_op(void)
 			      (syscall(SYS_getuid) == my_uid) << 3, 0);
 		return;
 	}
+	if (op < 96) {
+		/* stores through a shared mapping of the file: the next reads
+		 * (synthesized or not) must see them */
+		int mfd = open(file_path, O_RDWR);
+		struct stat st;
+		if (mfd < 0 || fstat(mfd, &st) < 0 || st.st_size == 0) {
+			record("map: no file or empty", mfd < 0 ? -errno : 0, 0);
+			if (mfd >= 0)
+				close(mfd);
+			return;
+		}
+		size_t len = st.st_size < 65536 ? (size_t)st.st_size : 65536;
+		char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+		close(mfd);
+		if (m == MAP_FAILED) {
+			record("map", -errno, 0);
+			return;
+		}
+		size_t at = below(len), k = 1 + below(len - at < 64 ? len - at : 64);
+		for (size_t i = 0; i < k; i++)
+			m[at + i] = (char)next();
+		snprintf(what, sizeof what, "map store %zu at %zu of %zu", k, at, len);
+		record(what, 0, hash_bytes(m, len));
+		munmap(m, len);
+		return;
+	}
 	if (in_child)
 		return;
-	if (op < 96) {
+	if (op < 98) {
 		/* fork: the child makes a few calls on the shared descriptors
 		 * (the pipes have two writers, the files a shared offset) and
 		 * exits with its digest; the parent waits, then goes on. */
@@ -609,6 +635,20 @@ static uint64_t file_hash(void)
 	while ((r = read(fd, chunk, sizeof chunk)) > 0) {
 		h = h * 31 + hash_bytes(chunk, (size_t)r);
 		total += r;
+	}
+	/* and the same bytes through a shared mapping */
+	uint64_t hm = 0;
+	if (total > 0) {
+		char *m = mmap(NULL, (size_t)total, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED) {
+			hm = (uint64_t)-errno;
+		} else {
+			for (long k = 0; k < total; k += sizeof chunk)
+				hm = hm * 31 + hash_bytes(m + k, (size_t)(total - k < (long)sizeof chunk ? total - k : (long)sizeof chunk));
+			munmap(m, (size_t)total);
+		}
+		if (hm != h)
+			printf("seed ? calls %lu: the file read and mapped differ\n", calls);
 	}
 	close(fd);
 	if (total > FILE_SIZE_MAX)
