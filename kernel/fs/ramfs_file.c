@@ -231,7 +231,7 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 		size_t moved = uio_copy_in_some(page + in, u, chunk);
 		done += moved;
 		off += moved;
-		if (off > ino->size)
+		if (moved && off > ino->size)   /* nothing moved: a gap stays unwritten */
 			ino->size = off;
 		if (moved < chunk) {            /* a fault: the bytes so far, as Linux */
 			err = -EFAULT;

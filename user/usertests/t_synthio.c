@@ -415,6 +415,13 @@ TEST(file_io_into_a_hole)
 	CHECK_OK(fstat(fd, &st));
 	CHECK_EQ(st.st_size, 0);
 	CHECK_EQ(st.st_blocks, 0);
+	/* Past the end, into a page the file has: the gap is not filled and
+	 * the size does not move (fdfuzz found it growing). */
+	CHECK_EQ(pwrite(fd, m, 100, 0), 100);
+	CHECK_ERR(pwrite(fd, end, 1, 3000), EFAULT);
+	CHECK_OK(fstat(fd, &st));
+	CHECK_EQ(st.st_size, 100);
+	CHECK_OK(ftruncate(fd, 0));
 	CHECK_OK(close(fd));
 	CHECK_OK(unlink("holey"));
 	CHECK_OK(munmap(m, 2 * 4096));
