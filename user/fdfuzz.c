@@ -466,8 +466,8 @@ static void one_op(void)
 		else
 			r = wr ? syscall(SYS_write, fd, buf, n) : syscall(SYS_read, fd, buf, n);
 		r = ret_of(r);
-		snprintf(what, sizeof what, "%s %d(%s) buf%d %#zx%s%ld", positional ? (wr ? "pwrite" : "pread") : (wr ? "write" : "read"),
-			 s, kind_name[sl->kind], cls, n, positional ? " @" : "", off);
+		snprintf(what, sizeof what, "%s %d(%s) buf%d %#zx @%ld", positional ? (wr ? "pwrite" : "pread") : (wr ? "write" : "read"),
+			 s, kind_name[sl->kind], cls, n, off);
 		record(what, r, wr ? 0 : read_data(buf, r));
 		return;
 	}
