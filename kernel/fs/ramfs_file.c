@@ -219,12 +219,12 @@ static ssize_t ramfs_write(struct file *f, struct uio *u, size_t n, uint64_t *po
 		/* Linux's generic_perform_write tries the source before it
 		 * takes a page: a chunk with no readable byte is EFAULT and
 		 * leaves no page behind (SEEK_DATA and st_blocks see that). */
-		if (!page_lookup(ino, off / PAGE_SIZE) && !uio_next_readable(u)) {
+		char *page = page_lookup(ino, off / PAGE_SIZE);
+		if (!page && !uio_next_readable(u)) {
 			err = -EFAULT;
 			break;
 		}
-		char *page = page_get(ino, off / PAGE_SIZE);
-		if (!page) {
+		if (!page && !(page = page_get(ino, off / PAGE_SIZE))) {
 			err = -ENOSPC;
 			break;
 		}

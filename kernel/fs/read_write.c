@@ -82,7 +82,12 @@ ssize_t rw_file(struct file *f, char *ubuf, size_t count, const int64_t *pos, bo
 	if (!r && !access_ok(ubuf, count))
 		r = -EFAULT;
 	if (!r && count) {
-		struct uio u = { .base = ubuf, .user = true };
+		/* One buffer: next NULL is all a uio needs to say so (an
+		 * initializer would store the vector fields too, every call). */
+		struct uio u;
+		u.base = ubuf;
+		u.user = true;
+		u.next = NULL;
 		uint64_t p = pos ? (uint64_t)*pos : f->pos;
 		if (count > MAX_RW_COUNT)
 			count = MAX_RW_COUNT;
