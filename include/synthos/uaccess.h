@@ -73,8 +73,8 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
  * stays atomic, a file read stops at the first byte it cannot store).
  * base advances as bytes are copied; a vector steps to its next segment
  * when the current one (seg_left bytes left) is used up. A single buffer
- * has next == NULL, so `{ .base = buf, .user = true }` is one; its length is the count the
- * driver is given.
+ * has next == NULL, so `{ .base = buf, .user = true }` is one; its length
+ * is the count the driver is given.
  */
 struct uio_seg {
 	char *base;

@@ -343,8 +343,11 @@ static ssize_t random_write(struct file *f, struct uio *u, size_t n, uint64_t *p
 		size_t moved = uio_copy_in_some(buf, u, chunk);
 		random_mix(buf, moved);
 		done += moved;
-		if (moved < chunk)
-			return done ? (ssize_t)done : -EFAULT;
+		if (moved < chunk) {
+			if (!done)
+				done = (size_t)-EFAULT;
+			break;                  /* and the buffer is still wiped */
+		}
 	}
 	memset(buf, 0, sizeof(buf));
 	return (ssize_t)done;
