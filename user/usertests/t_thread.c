@@ -323,13 +323,16 @@ TEST(pthread_cond_timeout)
 	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
 	struct timespec ts;
+	/* t0 first: a stall between reading the deadline's clock and t0
+	 * (a loaded host stops the guest's vCPU for milliseconds) would make
+	 * the wait look short. */
+	long long t0 = ut_now_ns();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_nsec += 30 * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
-	long long t0 = ut_now_ns();
 	pthread_mutex_lock(&m);
 	CHECK_EQ(pthread_cond_timedwait(&c, &m, &ts), ETIMEDOUT);
 	pthread_mutex_unlock(&m);
