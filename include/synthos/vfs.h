@@ -388,8 +388,8 @@ void inode_put(struct inode *ino);
 struct inode *inode_alloc(struct super_block *sb, uint32_t mode);
 /* Frees now (evict, then memory); for filesystems' drop_inode. */
 void inode_free(struct inode *ino);
-/* An inode for a file with no name (pipes, sockets, eventfd): nlink 0, so
- * it is freed with its last file. */
+/* An inode for a file with no name (pipes, sockets, eventfd): one link,
+ * as Linux's, and freed with its last file. */
 struct inode *anon_inode_new(uint32_t mode);
 /* A file on ino (takes the inode reference), refcount 1. NULL: no memory. */
 struct file *file_alloc(struct inode *ino, const struct file_ops *ops, unsigned flags);
@@ -400,7 +400,6 @@ int vfs_open_inode_take(struct inode *ino, int flags, struct file **res);
 
 /* A new super_block (refs 0, a fresh anonymous st_dev); the caller sets root. */
 struct super_block *sb_alloc(const struct super_ops *ops, uint64_t magic);
-#define PIPEFS_MAGIC 0x50495045         /* the nameless inodes' (anon_inode_new) */
 /* A fresh read-write in-memory filesystem (ramfs/tmpfs), root mode 0755. */
 int ramfs_new(struct super_block **sb);
 

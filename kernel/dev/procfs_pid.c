@@ -224,7 +224,7 @@ static int inode_name(struct inode *t, char *buf, size_t size)
 	if (len >= 0)
 		return len;
 	/* What Linux shows for the nameless (pipes, anonymous inodes). */
-	if (S_ISFIFO(t->mode) && t->nlink == 0)
+	if (S_ISFIFO(t->mode))
 		return ksnprintf(buf, size, "pipe:[%lu]", t->ino);
 	return ksnprintf(buf, size, "anon_inode:[%lu]", t->ino);
 }

@@ -81,14 +81,6 @@ STATIC_ASSERT(sizeof(struct linux_statfs) == 120, "struct statfs is 120 bytes on
 #define STATX__RESERVED   0x80000000u
 #define ST_VALID          0x20
 
-/* Pipes and the other nameless inodes of the pseudo filesystem keep
- * nlink 0 (they go with their last file: vfs.c), but Linux's pipefs and
- * anon inodes say 1 link, and so does fstat here. */
-static uint32_t nlink_of(const struct inode *ino)
-{
-	return ino->sb->magic == PIPEFS_MAGIC ? 1 : ino->nlink;
-}
-
 /* Every field is set, the padding too, so no memset first: stat is
  * called often enough for the 144-byte clear to show. */
 static void fill_stat(struct inode *ino, struct linux_stat *st)
@@ -97,7 +89,7 @@ static void fill_stat(struct inode *ino, struct linux_stat *st)
 	st->unused[0] = st->unused[1] = st->unused[2] = 0;
 	st->st_dev = ino->sb->dev;
 	st->st_ino = ino->ino;
-	st->st_nlink = nlink_of(ino);
+	st->st_nlink = ino->nlink;
 	st->st_mode = ino->mode;
 	st->st_uid = ino->uid;
 	st->st_gid = ino->gid;
@@ -195,7 +187,7 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags, unsigned, ma
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID;
 	sx.stx_blksize = PAGE_SIZE;
-	sx.stx_nlink = nlink_of(ino);
+	sx.stx_nlink = ino->nlink;
 	sx.stx_uid = ino->uid;
 	sx.stx_gid = ino->gid;
 	sx.stx_mode = (uint16_t)ino->mode;

@@ -116,17 +116,20 @@ int sb_busy(struct super_block *sb, long extra_refs)
 }
 
 /* Pipes, sockets and the like live in one pseudo filesystem, as Linux's
- * pipefs; the inodes have no name (nlink 0) and go with their last file. */
+ * pipefs: the inodes have no name but one link (fstat says so, as on
+ * Linux), and go with their last file whatever nlink says. */
+#define PIPEFS_MAGIC 0x50495045
 static struct super_block *anon_sb;
+
+static const struct super_ops anon_sb_ops = {
+	.drop_inode = inode_free,
+};
 
 struct inode *anon_inode_new(uint32_t mode)
 {
-	if (!anon_sb && !(anon_sb = sb_alloc(NULL, PIPEFS_MAGIC)))
+	if (!anon_sb && !(anon_sb = sb_alloc(&anon_sb_ops, PIPEFS_MAGIC)))
 		return NULL;
-	struct inode *ino = inode_alloc(anon_sb, mode);
-	if (ino)
-		ino->nlink = 0;
-	return ino;
+	return inode_alloc(anon_sb, mode);
 }
 
 /* ---- files ---- */
