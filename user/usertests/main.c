@@ -46,7 +46,7 @@
 void ut_set_dirs(const char *helpers, const char *scratch);
 
 static const struct utest *const tables[] = {
-	ut_proc_tests, ut_mem_tests, ut_file_tests, ut_pipe_tests,
+	ut_proc_tests, ut_mem_tests, ut_file_tests, ut_rw_tests, ut_pipe_tests,
 	ut_signal_tests, ut_thread_tests, ut_misc_tests, ut_err_tests,
 	ut_synth_tests, ut_synthfd_tests, ut_synthio_tests, ut_synthinfo_tests, ut_slow_tests,
 };

@@ -1,6 +1,6 @@
 /*
- * t_file.c - files and directories: open flags, read/write family, lseek,
- * stat family (stat, lstat, newfstatat, statx), getdents64, directory and
+ * t_file.c - files and directories: open flags (the read/write family
+ * and lseek are in t_rw.c), stat family (stat, lstat, newfstatat, statx), getdents64, directory and
  * name operations, links, permissions checks, truncate, cwd, descriptor
  * duplication and fcntl, devices, /tmp and /proc/self.
  * Every test runs in its own empty scratch directory (the cwd).
@@ -10,8 +10,6 @@
 #include <pthread.h>
 #include <limits.h>
 #include <sys/sysmacros.h>
-#include <sys/mman.h>
-#include <sys/uio.h>
 
 /* The kernel's struct statx (musl 1.2.3 has no wrapper). */
 struct k_statx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t pad; };
@@ -41,14 +39,6 @@ struct k_dirent64 {
 static void touch(const char *path)
 {
 	ut_write_file(path, "", 0, 0644);
-}
-
-static off_t size_of(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) < 0)
-		FAIL("stat %s: %s", path, ut_errname(errno));
-	return st.st_size;
 }
 
 TEST(open_creat)
@@ -96,11 +86,11 @@ TEST(open_trunc)
 	ut_write_file("f", "0123456789", 10, 0644);
 	int fd = CHECK_OK(open("f", O_RDONLY));
 	CHECK_OK(close(fd));
-	CHECK_EQ(size_of("f"), 10);
+	CHECK_EQ(ut_file_size("f"), 10);
 	fd = CHECK_OK(open("f", O_WRONLY | O_TRUNC));
-	CHECK_EQ(size_of("f"), 0);
+	CHECK_EQ(ut_file_size("f"), 0);
 	CHECK_EQ(write(fd, "ab", 2), 2);
-	CHECK_EQ(size_of("f"), 2);
+	CHECK_EQ(ut_file_size("f"), 2);
 }
 
 TEST(open_append)
@@ -191,7 +181,7 @@ TEST(openat_dirfd)
 	int dfd = CHECK_OK(open("d", O_RDONLY | O_DIRECTORY));
 	int fd = CHECK_OK(openat(dfd, "x", O_WRONLY | O_CREAT, 0644));
 	CHECK_EQ(write(fd, "hi", 2), 2);
-	CHECK_EQ(size_of("d/x"), 2);
+	CHECK_EQ(ut_file_size("d/x"), 2);
 	CHECK_OK(openat(AT_FDCWD, "d/x", O_RDONLY));
 	touch("plain");
 	int ffd = CHECK_OK(open("plain", O_RDONLY));
@@ -199,173 +189,6 @@ TEST(openat_dirfd)
 	CHECK_ERR(openat(-5, "x", O_RDONLY), EBADF);
 	/* An absolute path ignores the dirfd. */
 	CHECK_OK(openat(ffd, "/dev/null", O_RDONLY));
-}
-
-TEST(read_write_basic)
-{
-	char buf[1000], back[1000];
-	for (int i = 0; i < 1000; i++)
-		buf[i] = (char)(i * 13);
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	CHECK_EQ(write(fd, buf, 1000), 1000);
-	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
-	CHECK_EQ(read(fd, back, 1000), 1000);
-	CHECK(memcmp(buf, back, 1000) == 0);
-	CHECK_EQ(read(fd, back, 1000), 0);          /* EOF */
-	CHECK_EQ(lseek(fd, 990, SEEK_SET), 990);
-	CHECK_EQ(read(fd, back, 1000), 10);         /* short read at EOF */
-	CHECK_EQ(write(fd, buf, 0), 0);
-}
-
-TEST(read_write_large)
-{
-	size_t len = 3 << 20;
-	char *buf = malloc(len), *back = malloc(len);
-	CHECK(buf && back);
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (char)(i % 253);
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	CHECK_EQ(ut_write_full(fd, buf, len), len);
-	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
-	CHECK_EQ(ut_read_full(fd, back, len), len);
-	CHECK(memcmp(buf, back, len) == 0);
-}
-
-TEST(readv_writev)
-{
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	struct iovec w[3] = { { "hello", 5 }, { ", ", 2 }, { "world", 5 } };
-	CHECK_EQ(writev(fd, w, 3), 12);
-	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
-	char a[3], b[4], c[10] = { 0 };
-	struct iovec r[3] = { { a, 3 }, { b, 4 }, { c, 10 } };
-	CHECK_EQ(readv(fd, r, 3), 12);
-	CHECK(memcmp(a, "hel", 3) == 0 && memcmp(b, "lo, ", 4) == 0 && memcmp(c, "world", 5) == 0);
-	struct iovec z[2] = { { NULL, 0 }, { "!", 1 } };
-	CHECK_EQ(writev(fd, z, 2), 1);
-	CHECK_EQ(writev(fd, w, 0), 0);
-	CHECK_ERR(writev(fd, w, -1), EINVAL);
-	CHECK_ERR(readv(fd, r, 1025), EINVAL);      /* more than UIO_MAXIOV */
-}
-
-/*
- * Vectors go to the driver whole, in Linux's order of checks (fdfuzz
- * found each of these different): /dev/null never reads the segments, so
- * a bad one in user space costs nothing; nothing caps a vector at 64 KiB;
- * a bad vector is EFAULT or EINVAL before a descriptor open the wrong way
- * is EBADF; a negative length anywhere is EINVAL before a bad range.
- */
-TEST(vectors_as_linux)
-{
-	static char big[200000];
-	char small[256];
-	int null = CHECK_OK(open("/dev/null", O_WRONLY));
-	int rdonly = CHECK_OK(open("/dev/null", O_RDONLY));
-	struct iovec v[3] = { { small, 16 }, { NULL, 144 }, { small, 91 } };
-	CHECK_EQ(writev(null, v, 3), 251);
-	struct iovec b = { big, sizeof big };
-	CHECK_EQ(writev(null, &b, 1), (ssize_t)sizeof big);
-	CHECK_EQ(pwritev(null, &b, 1, 4095), (ssize_t)sizeof big);
-	struct iovec kern = { (void *)0xffff800000000000ul, 8 };
-	CHECK_ERR(writev(rdonly, &kern, 1), EFAULT);
-	CHECK_ERR(readv(null, &kern, 1), EFAULT);
-	CHECK_ERR(writev(rdonly, v, 1025), EINVAL);
-	CHECK_ERR(readv(null, (struct iovec *)0xffff800000000000ul, 1), EFAULT);
-	CHECK_ERR(writev(rdonly, v, 1), EBADF);
-	CHECK_ERR(writev(rdonly, v, 0), EBADF);
-	struct iovec neg[2] = { { (void *)0xffff800000000000ul, 8 }, { small, (size_t)-1 } };
-	CHECK_ERR(writev(null, neg, 2), EINVAL);
-
-	/* 200,000 bytes through a pipe in one writev: all of them, in order */
-	int p[2];
-	CHECK_OK(pipe(p));
-	for (size_t i = 0; i < sizeof big; i++)
-		big[i] = (char)(i * 7 + i / 4096);
-	pid_t pid = CHECK_OK(fork());
-	if (pid == 0) {
-		close(p[1]);
-		static char in[sizeof big];
-		size_t got = 0;
-		ssize_t r;
-		while ((r = read(p[0], in + got, sizeof in - got)) > 0)
-			got += (size_t)r;
-		_exit(got == sizeof big && memcmp(in, big, sizeof big) == 0 ? 0 : 1);
-	}
-	close(p[0]);
-	struct iovec halves[2] = { { big, 70000 }, { big + 70000, sizeof big - 70000 } };
-	CHECK_EQ(writev(p[1], halves, 2), (ssize_t)sizeof big);
-	close(p[1]);
-	int st;
-	CHECK_EQ(waitpid(pid, &st, 0), pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-
-	/* a file: readv stops at the first byte it cannot store */
-	char *m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(m != MAP_FAILED);
-	CHECK_OK(mprotect(m + 4096, 4096, PROT_NONE));
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT | O_TRUNC, 0644));
-	CHECK_EQ(write(fd, big, 1000), 1000);
-	struct iovec r2[2] = { { small, 10 }, { m + 4096 - 30, 100 } };
-	CHECK_EQ(preadv(fd, r2, 2, 0), 40);
-	CHECK(memcmp(m + 4096 - 30, big + 10, 30) == 0);
-	CHECK_EQ(pwritev(fd, r2, 2, 2000), 40);
-	CHECK_EQ(lseek(fd, 0, SEEK_END), 2040);
-	CHECK_OK(munmap(m, 8192));
-}
-
-TEST(pread_pwrite)
-{
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	CHECK_EQ(write(fd, "0123456789", 10), 10);
-	CHECK_EQ(pwrite(fd, "AB", 2, 3), 2);
-	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 10);       /* the offset does not move */
-	char buf[8] = { 0 };
-	CHECK_EQ(pread(fd, buf, 5, 1), 5);
-	CHECK(memcmp(buf, "12AB5", 5) == 0);
-	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 10);
-	CHECK_EQ(pread(fd, buf, 5, 100), 0);
-	CHECK_ERR(pread(fd, buf, 5, -1), EINVAL);
-	CHECK_EQ(pwrite(fd, "Z", 1, 20), 1);        /* extends, with a hole */
-	CHECK_EQ(size_of("f"), 21);
-	char iv[4];
-	struct iovec v = { iv, 4 };
-	CHECK_EQ(preadv(fd, &v, 1, 2), 4);
-	CHECK(memcmp(iv, "2AB5", 4) == 0);
-	CHECK_EQ(pwritev(fd, &v, 1, 0), 4);
-	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 10);
-}
-
-TEST(lseek_whence)
-{
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	CHECK_EQ(write(fd, "0123456789", 10), 10);
-	CHECK_EQ(lseek(fd, 2, SEEK_SET), 2);
-	CHECK_EQ(lseek(fd, 3, SEEK_CUR), 5);
-	CHECK_EQ(lseek(fd, -1, SEEK_CUR), 4);
-	CHECK_EQ(lseek(fd, 0, SEEK_END), 10);
-	CHECK_EQ(lseek(fd, -4, SEEK_END), 6);
-	char c;
-	CHECK_EQ(read(fd, &c, 1), 1);
-	CHECK(c == '6');
-	CHECK_EQ(lseek(fd, 100, SEEK_END), 110);    /* past EOF is allowed */
-	CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
-	CHECK_ERR(lseek(fd, -200, SEEK_END), EINVAL);
-	CHECK_ERR(lseek(fd, 0, 99), EINVAL);
-	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 110);      /* failed seeks change nothing */
-}
-
-TEST(sparse_file)
-{
-	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
-	CHECK_EQ(lseek(fd, 1 << 20, SEEK_SET), 1 << 20);
-	CHECK_EQ(write(fd, "x", 1), 1);
-	CHECK_EQ(size_of("f"), (1 << 20) + 1);
-	char buf[4096];
-	CHECK_EQ(pread(fd, buf, sizeof buf, 4096), 4096);
-	for (int i = 0; i < 4096; i++)
-		CHECK(buf[i] == 0);
-	CHECK_EQ(pread(fd, buf, 2, 1 << 20), 1);
-	CHECK(buf[0] == 'x');
 }
 
 TEST(fstat_fields)
@@ -619,14 +442,14 @@ TEST(rename_file)
 	CHECK_OK(stat("c", &sc));
 	CHECK(sc.st_ino == sa.st_ino);
 	CHECK_OK(rename("c", "b"));                 /* replaces b */
-	CHECK_EQ(size_of("b"), 1);
+	CHECK_EQ(ut_file_size("b"), 1);
 	CHECK_ERR(access("c", F_OK), ENOENT);
 	CHECK_OK(rename("b", "b"));                 /* same name: nothing happens */
-	CHECK_EQ(size_of("b"), 1);
+	CHECK_EQ(ut_file_size("b"), 1);
 	CHECK_ERR(rename("missing", "x"), ENOENT);
 	CHECK_OK(mkdir("d", 0755));
 	CHECK_OK(rename("b", "d/b"));
-	CHECK_EQ(size_of("d/b"), 1);
+	CHECK_EQ(ut_file_size("d/b"), 1);
 }
 
 TEST(rename_dir)
@@ -653,12 +476,12 @@ TEST(renameat2_noreplace)
 	ut_write_file("a", "A", 1, 0644);
 	ut_write_file("b", "BB", 2, 0644);
 	CHECK_ERR(RAW(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "b", 1 /* RENAME_NOREPLACE */), EEXIST);
-	CHECK_EQ(size_of("b"), 2);
+	CHECK_EQ(ut_file_size("b"), 2);
 	CHECK_OK(RAW(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "c", 1));
-	CHECK_EQ(size_of("c"), 1);
+	CHECK_EQ(ut_file_size("c"), 1);
 	CHECK_ERR(access("a", F_OK), ENOENT);
 	CHECK_OK(RAW(SYS_renameat2, AT_FDCWD, "c", AT_FDCWD, "b", 0));
-	CHECK_EQ(size_of("b"), 1);
+	CHECK_EQ(ut_file_size("b"), 1);
 	CHECK_ERR(RAW(SYS_renameat2, AT_FDCWD, "b", AT_FDCWD, "x", 0x80000000U), EINVAL);
 }
 
@@ -773,14 +596,14 @@ TEST(ftruncate_grow_shrink)
 	memset(buf, 'a', 100);
 	CHECK_EQ(write(fd, buf, 100), 100);
 	CHECK_OK(ftruncate(fd, 8192));
-	CHECK_EQ(size_of("f"), 8192);
+	CHECK_EQ(ut_file_size("f"), 8192);
 	CHECK_EQ(pread(fd, buf, sizeof buf, 0), 8192);
 	CHECK(buf[99] == 'a');
 	for (int i = 100; i < 8192; i++)
 		if (buf[i])
 			FAIL("grown area not zero at %d", i);
 	CHECK_OK(ftruncate(fd, 10));
-	CHECK_EQ(size_of("f"), 10);
+	CHECK_EQ(ut_file_size("f"), 10);
 	CHECK_EQ(pread(fd, buf, sizeof buf, 0), 10);
 	CHECK_EQ(lseek(fd, 0, SEEK_CUR), 100);      /* the offset is not clamped */
 	CHECK_OK(ftruncate(fd, 4000));              /* shrink then grow: zeros again */
@@ -790,7 +613,7 @@ TEST(ftruncate_grow_shrink)
 	int ro = CHECK_OK(open("f", O_RDONLY));
 	CHECK_ERR(ftruncate(ro, 0), EINVAL);
 	CHECK_OK(truncate("f", 3));
-	CHECK_EQ(size_of("f"), 3);
+	CHECK_EQ(ut_file_size("f"), 3);
 	CHECK_ERR(truncate("missing", 0), ENOENT);
 }
 
@@ -834,7 +657,7 @@ TEST(dup_shares_offset)
 	CHECK_EQ(lseek(other, 0, SEEK_CUR), 0);     /* a separate open has its own */
 	CHECK_OK(close(fd));
 	CHECK_EQ(write(d, "g", 1), 1);              /* the dup keeps the file open */
-	CHECK_EQ(size_of("f"), 7);
+	CHECK_EQ(ut_file_size("f"), 7);
 }
 
 /*
@@ -1201,13 +1024,6 @@ const struct utest ut_file_tests[] = {
 	T(open_access_mode),
 	T(open_name_too_long),
 	T(openat_dirfd),
-	T(read_write_basic),
-	T(read_write_large),
-	T(readv_writev),
-	T(vectors_as_linux),
-	T(pread_pwrite),
-	T(lseek_whence),
-	T(sparse_file),
 	T(fstat_fields),
 	T(stat_dir_nlink),
 	T(lstat_symlink),

@@ -44,6 +44,7 @@ struct utest {
 extern const struct utest ut_proc_tests[];
 extern const struct utest ut_mem_tests[];
 extern const struct utest ut_file_tests[];
+extern const struct utest ut_rw_tests[];
 extern const struct utest ut_pipe_tests[];
 extern const struct utest ut_signal_tests[];
 extern const struct utest ut_thread_tests[];
@@ -151,6 +152,7 @@ ssize_t ut_write_full(int fd, const void *buf, size_t len);
 
 /* Time. */
 long long ut_now_ns(void);            /* CLOCK_MONOTONIC */
+off_t ut_file_size(const char *path);  /* st_size, or the test fails */
 void ut_sleep_ms(long ms);
 
 /* Free memory in pages from /proc/meminfo's MemFree, or -1. */

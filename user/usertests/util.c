@@ -265,6 +265,14 @@ ssize_t ut_read_file(const char *path, void *buf, size_t size)
 	return n;
 }
 
+off_t ut_file_size(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		FAIL("stat %s: %s", path, ut_errname(errno));
+	return st.st_size;
+}
+
 long long ut_now_ns(void)
 {
 	struct timespec ts;
