@@ -144,8 +144,9 @@ if [ -x "$TOP/build/user/echoargs" ]; then
 fi
 
 # ---- fdfuzz: the same seeded calls on all three -----------------------------------------
-# user/fdfuzz.c: read, write, pread64, pwrite64, lseek, dup2, close, fcntl,
-# fork, threads... on /dev/null, /dev/zero, pipes and a memory file, with
+# user/fdfuzz.c (docs/TESTING.md): read, write, their vector and positional
+# forms, lseek, dup2, close, fcntl, stores through a mapping, fork,
+# threads... on /dev/null, /dev/zero, pipes and a memory file, with
 # hostile buffers, counts and descriptors. Its output is a digest of every
 # result, so synthos must answer every call as Linux does, with synthesized
 # code (synth=on) and without. The synth=on run also says how many regions
